@@ -1,0 +1,123 @@
+// tools/nodewasi-report.mjs — runs every conformance guest (test/guests/*.json -> build/guests,
+// asm/*.json -> build/asm) under node:wasi and writes build/nodewasi-report.md: for each guest,
+// whether node:wasi matches the expected stdout and exit code, and the lines that differ.
+// This documents where node:wasi departs from the spec-derived expectations. It never fails
+// (exit code 0) unless it cannot run at all.
+//   node tools/nodewasi-report.mjs [substring...]     only guests whose name contains a substring
+// Each guest runs in a child process (this file with --child) so its stdout is captured exactly
+// and proc_exit cannot end the report. Fixtures come from test/fixtures.ts (bundled with esbuild).
+// Must not: touch anything but a fresh temp dir per guest and build/nodewasi-report.md.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, readdirSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, basename, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+if (process.argv[2] === '--child') {
+  // Child: argv = --child WASM CONFIG_JSON. CONFIG = {args, env, preopens}.
+  const { WASI } = await import('node:wasi');
+  const wasm = process.argv[3];
+  const cfg = JSON.parse(process.argv[4]);
+  process.emitWarning = () => {}; // keep the ExperimentalWarning off stderr noise
+  const wasi = new WASI({ version: 'preview1', args: cfg.args, env: cfg.env, preopens: cfg.preopens, returnOnExit: true });
+  const mod = await WebAssembly.compile(readFileSync(wasm));
+  const inst = await WebAssembly.instantiate(mod, wasi.getImportObject());
+  let code;
+  try {
+    code = wasi.start(inst);
+  } catch (e) {
+    process.stderr.write(`trap: ${e?.message ?? e}\n`);
+    code = 134;
+  }
+  process.exitCode = code;
+} else {
+  await main();
+}
+
+async function loadFixtures() {
+  const { buildSync } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'wdfs-report-'));
+  const out = join(dir, 'fixtures.mjs');
+  buildSync({ entryPoints: [join(ROOT, 'test/fixtures.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  const mod = await import(pathToFileURL(out).href);
+  rmSync(dir, { recursive: true, force: true });
+  return mod;
+}
+
+function listGuests() {
+  const sets = [['test/guests', 'build/guests'], ['asm', 'build/asm']];
+  const guests = [];
+  for (const [src, out] of sets) {
+    const d = join(ROOT, src);
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d).sort()) {
+      if (!f.endsWith('.json')) continue;
+      const name = basename(f, '.json');
+      guests.push({ name: `${src}/${name}`, json: join(d, f), wasm: join(ROOT, out, `${name}.wasm`) });
+    }
+  }
+  return guests;
+}
+
+function diffLines(want, got) {
+  const a = want.split('\n'), b = got.split('\n');
+  const lines = [];
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) {
+      if (a[i] !== undefined) lines.push(`- ${a[i]}`);
+      if (b[i] !== undefined) lines.push(`+ ${b[i]}`);
+    }
+  }
+  return lines;
+}
+
+async function main() {
+  const filters = process.argv.slice(2);
+  const fx = await loadFixtures();
+  const guests = listGuests().filter((g) => filters.length === 0 || filters.some((f) => g.name.includes(f)));
+  const rows = [];
+  const details = [];
+  for (const g of guests) {
+    const spec = JSON.parse(readFileSync(g.json, 'utf8'));
+    if (!existsSync(g.wasm)) {
+      rows.push(`| ${g.name} | not built | | |`);
+      continue;
+    }
+    const f = fx.buildFixtures();
+    const before = fx.snapshotOutside(f.root).join('\n');
+    const preopens = {};
+    for (const d of spec.dirs ?? []) preopens[d.guest] = f.dirs[d.fixture];
+    const cfg = { args: [basename(g.wasm), ...(spec.args ?? [])], env: spec.env ?? {}, preopens };
+    const r = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), '--child', g.wasm, JSON.stringify(cfg)], {
+      input: spec.stdin ?? '', encoding: 'utf8', timeout: 30_000, cwd: f.root,
+    });
+    const after = fx.snapshotOutside(f.root).join('\n');
+    fx.cleanup(f.root);
+    const stdout = r.stdout ?? '';
+    const code = r.status;
+    const wantCode = spec.exit_code ?? 0;
+    const okOut = stdout === spec.stdout;
+    const okCode = code === wantCode;
+    const leaked = stdout.includes('CANARY-');
+    const outsideChanged = before !== after;
+    const match = okOut && okCode && !leaked && !outsideChanged;
+    rows.push(`| ${g.name} | ${match ? 'match' : '**differs**'} | ${code}${okCode ? '' : ` (want ${wantCode})`} | ${[
+      leaked ? 'CANARY leaked' : '', outsideChanged ? 'outside changed' : '', r.error ? String(r.error.message) : '',
+    ].filter(Boolean).join(', ')} |`);
+    if (!match) {
+      const d = diffLines(spec.stdout, stdout);
+      details.push(`### ${g.name}\n\nexit code ${code}, expected ${wantCode}${leaked ? '; **CANARY text appeared in stdout**' : ''}${outsideChanged ? '; **T/outside changed**' : ''}\n\n\`\`\`diff\n${d.join('\n').replace(/CANARY-[0-9a-f]+/g, 'CANARY-…')}\n\`\`\`\n${(r.stderr ?? '').trim() ? `\nstderr:\n\n\`\`\`\n${r.stderr.trim().slice(0, 2000)}\n\`\`\`\n` : ''}`);
+    }
+  }
+  const matched = rows.filter((r) => r.includes('| match |')).length;
+  const md = `# node:wasi against the conformance guests\n\nGenerated by \`node tools/nodewasi-report.mjs\` with Node ${process.version}. ` +
+    `Expectations come from the WASI preview1 spec (test/guests/*.json, asm/*.json), not from node:wasi; a difference ` +
+    `is a node:wasi deviation unless noted otherwise. Read-only preopens are mapped read-write (node:wasi has no read-only mode).\n\n` +
+    `${matched} of ${rows.length} guests match.\n\n| guest | result | exit code | notes |\n|---|---|---|---|\n${rows.join('\n')}\n\n## Differences\n\n${details.join('\n')}`;
+  mkdirSync(join(ROOT, 'build'), { recursive: true });
+  writeFileSync(join(ROOT, 'build/nodewasi-report.md'), md);
+  console.log(`node:wasi report: ${matched}/${rows.length} guests match; written to build/nodewasi-report.md`);
+}
