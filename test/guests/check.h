@@ -75,11 +75,26 @@ CH_FN int check_u64(const char *label, uint64_t got, uint64_t want) {
 /* CHECK_EQ(label, got, want): unsigned 64-bit equality. */
 #define CHECK_EQ(label, got, want) check_u64((label), (uint64_t)(got), (uint64_t)(want))
 
+/* Prints bytes with C escapes for anything but printable ASCII (keeps a FAIL report on one line). */
+CH_FN void print_escaped(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\n') printf("\\n");
+    else if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c < 32 || c > 126) printf("\\x%02x", c);
+    else putchar(c);
+  }
+}
+
 CH_FN int check_str(const char *label, const char *got, size_t got_len, const char *want) {
   size_t wl = strlen(want);
   if (got_len == wl && memcmp(got, want, wl) == 0) { printf("ok %s\n", label); return 1; }
   check_failures++;
-  printf("FAIL %s: got \"%.*s\" want \"%s\"\n", label, (int)got_len, got, want);
+  printf("FAIL %s: got \"", label);
+  print_escaped(got, got_len);
+  printf("\" want \"");
+  print_escaped(want, wl);
+  printf("\"\n");
   return 0;
 }
 /* CHECK_STR(label, buf, len, "want"): the len bytes at buf equal the C string want. */
@@ -154,10 +169,14 @@ CH_FN __wasi_fd_t need_preopen(const char *name) {
   return (__wasi_fd_t)fd;
 }
 
-/* path_open with the full rights set; returns errno, *out = fd. */
+/* path_open as wasi-libc does it: the rights asked for (base, and all as inheriting) are first
+ * limited to the directory's inheriting rights. Returns errno, *out = fd. */
 CH_FN __wasi_errno_t open_at(__wasi_fd_t dir, __wasi_lookupflags_t lf, const char *path, __wasi_oflags_t of,
                               __wasi_rights_t base, __wasi_fdflags_t fdf, __wasi_fd_t *out) {
-  return __wasi_path_open(dir, lf, path, of, base, RIGHTS_ALL, fdf, out);
+  __wasi_fdstat_t st;
+  __wasi_rights_t inh = RIGHTS_ALL;
+  if (__wasi_fd_fdstat_get(dir, &st) == 0) inh = st.fs_rights_inheriting;
+  return __wasi_path_open(dir, lf, path, of, base & inh, inh, fdf, out);
 }
 
 /* Opens `path` (following symlinks), or returns (__wasi_fd_t)-1 after counting a failure. */
@@ -218,6 +237,9 @@ CH_FN __wasi_errno_t get_file(__wasi_fd_t dir, const char *path, char *buf, size
   return e ? e : c;
 }
 
+/* Closes fd, ignoring the result (for cleanup paths that are not under test). */
+CH_FN void close_fd(__wasi_fd_t fd) { (void)__wasi_fd_close(fd); }
+
 /* Shorthands for the common errno constants. */
 #define E_OK __WASI_ERRNO_SUCCESS
 #define E_NOTCAP __WASI_ERRNO_NOTCAPABLE
@@ -241,8 +263,11 @@ CH_FN __wasi_errno_t get_file(__wasi_fd_t dir, const char *path, char *buf, size
 #define E_DENIED E_NOTCAP, E_PERM, E_ROFS, E_ACCES
 
 #define LF_FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
-#define R_RD __WASI_RIGHTS_FD_READ
-#define R_WR __WASI_RIGHTS_FD_WRITE
-#define R_RW (__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE)
+/* Rights for read-only opens of files and directories, as wasi-libc's O_RDONLY: everything but the
+ * write-side rights. R_RW: everything. R_DIR: a directory (same as R_RD). */
+#define R_RD (RIGHTS_ALL & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_ALLOCATE | \
+                             __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
+#define R_RW RIGHTS_ALL
+#define R_DIR R_RD
 
 #endif
