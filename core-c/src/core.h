@@ -1,0 +1,142 @@
+/* core.h — internal types and cross-file functions of the core.
+ *
+ * Owns: the dentry (name tree + cached inode state, as the seed's directfsDentry), the guest fd
+ * entry, limits and counters. Single-threaded: the core runs on the thread that calls it, so
+ * there are no locks; "the current operation" is one exported call.
+ * Must not: call host functions except through host/imports.h; expose anything to TS except
+ * through include/wfs.h.
+ */
+#ifndef WFS_CORE_H
+#define WFS_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/imports.h"
+#include "wasi_abi.h"
+#include "wfs.h"
+
+typedef uint32_t werr_t; /* a WASI errno; 0 = success */
+
+/* ---- limits (wfs_init; 0 = default) ---------------------------------------------------- */
+typedef struct {
+  uint32_t max_fds;        /* guest fd table size (EMFILE beyond) */
+  uint32_t max_dentries;   /* positive cached dentries before LRU eviction of unreferenced ones */
+  uint32_t host_fd_budget; /* host FDs held by dentries before the least recently used are shed */
+  uint32_t max_negative;   /* negative dentries per directory (FIFO beyond) */
+  uint32_t max_symlinks;   /* symlink expansions per lookup (ELOOP beyond) */
+  uint32_t max_dir_bytes;  /* bytes of one readdir snapshot (ENOMEM beyond) */
+} wfs_limits_t;
+extern wfs_limits_t g_limits;
+extern uint32_t g_shared; /* interop shared: revalidate on every walk, no negative dentries */
+extern uint32_t g_op_gen; /* bumped by every exported call; dentries used in it are pinned */
+extern uint32_t g_counters[8];
+enum { C_SYSCALLS, C_HITS, C_MISSES, C_DENTRIES, C_DENTRY_FDS, C_EVICTIONS, C_RPCS, C_HOST_FDS };
+
+/* Count one host call (every host_* call site goes through these wrappers' callers). */
+#define SYS(call) (g_counters[C_SYSCALLS]++, (call))
+
+/* ---- dentry ------------------------------------------------------------------------------ */
+enum {
+  D_NEGATIVE = 1u << 0,  /* name known not to exist (exclusive mode only); no inode fields */
+  D_DELETED = 1u << 1,   /* unlinked/replaced while referenced; detached from the tree */
+  D_META = 1u << 2,      /* cached metadata (and key/ino) valid */
+  D_TARGET = 1u << 3,    /* symlink target cached */
+  D_ROOT = 1u << 4,      /* mount root: never evicted, control_fd never shed */
+  D_DESTROYED = 1u << 5, /* freed (debug guard) */
+};
+
+typedef struct dentry dentry_t;
+struct dentry {
+  /* Tree. Owner: dentry.c. parent holds one ref per positive child. Saved in a checkpoint
+   * (as the path from the root). */
+  dentry_t *parent;   /* NULL for a root or a deleted dentry */
+  dentry_t *hnext;    /* hash chain of (parent, name) */
+  dentry_t *child;    /* first cached child (positive or negative) */
+  dentry_t *sib_next, *sib_prev;
+  dentry_t *lru_next, *lru_prev; /* positive: unreferenced LRU; negative: parent's FIFO */
+  dentry_t *fd_next, *fd_prev;   /* on the holders-of-host-FDs list, most recent first */
+  char *name;                    /* malloc'd, NUL-terminated; "" for a root */
+  uint32_t name_len, hash;
+  uint32_t refs;       /* guest fds + positive children + 1 for a root */
+  uint32_t open_count; /* guest fds open on this dentry (they pin its handles) */
+  uint32_t flags;      /* D_* */
+  uint32_t gen;        /* g_op_gen of the last operation that used it (pinned while equal) */
+  uint32_t nneg;       /* directories: negative children cached */
+  dentry_t *neg_head, *neg_tail; /* directories: negative children, oldest first */
+  /* Host FDs. Owner: dentry.c (ensure_* functions); -1 when absent. Never saved. */
+  int32_t control_fd; /* tryOpen FD: O_RDONLY|O_NONBLOCK (dirs, files, FIFOs) or O_PATH */
+  int32_t read_fd, write_fd; /* shared handles (may be equal: O_RDWR) */
+  /* Identity and metadata, valid when D_META. Owner: dentry.c (meta_from_statx). Saved. */
+  uint64_t key_dev, key_ino; /* host (dev, ino) */
+  uint64_t ino;              /* guest inode number, stable for the key */
+  uint32_t mode;             /* Linux st_mode; the type bits never change for a dentry */
+  uint32_t uid, gid, nlink, blksize, rdev;
+  uint64_t size, blocks;
+  int64_t atime, mtime, ctime, btime; /* ns since the epoch */
+  char *target;                       /* symlink target when D_TARGET (malloc'd) */
+  uint32_t target_len;
+};
+
+static inline int d_type(const dentry_t *d) { return (int)(d->mode & L_S_IFMT); }
+static inline int d_is_dir(const dentry_t *d) { return d_type(d) == L_S_IFDIR; }
+static inline int d_is_reg(const dentry_t *d) { return d_type(d) == L_S_IFREG; }
+static inline int d_is_lnk(const dentry_t *d) { return d_type(d) == L_S_IFLNK; }
+
+/* dentry.c */
+werr_t errno_from_linux(int32_t neg_errno);
+void dentry_init_tables(void);
+dentry_t *dentry_new_root(int32_t host_fd, werr_t *err);
+dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len);
+werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir_fd, dentry_t **out);
+void dentry_ref(dentry_t *d);
+void dentry_unref(dentry_t *d);
+void dentry_touch(dentry_t *d);
+werr_t dentry_meta(dentry_t *d);
+void dentry_meta_stale(dentry_t *d);
+werr_t dentry_dir_fd(dentry_t *d, int32_t *fd);
+werr_t dentry_any_fd(dentry_t *d, int32_t *fd);
+werr_t dentry_handle(dentry_t *d, int read, int write, int32_t *fd);
+werr_t dentry_target(dentry_t *d);
+void dentry_forget_name(dentry_t *dir, const char *name, uint32_t len);
+void dentry_note_created(dentry_t *dir, const char *name, uint32_t len);
+void dentry_note_removed(dentry_t *dir, const char *name, uint32_t len);
+void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentry_t *ndir, const char *nname, uint32_t nlen);
+void dentry_shutdown(void);
+int32_t dentry_host_close(int32_t fd);
+int32_t dentry_host_open(int32_t dirfd, const char *name, int32_t flags, int32_t mode);
+uint8_t wasi_filetype(uint32_t mode);
+uint64_t ino_for_key(uint64_t dev, uint64_t ino);
+
+/* walk.c */
+enum {
+  W_FOLLOW = 1u, /* follow a final symlink */
+  W_PARENT = 2u, /* stop before the final component: return its directory and name */
+  W_DIR = 4u,    /* the final component must be a directory */
+};
+typedef struct {
+  dentry_t *dir;   /* W_PARENT: the directory holding `name` */
+  dentry_t *d;     /* the resolved dentry (without W_PARENT, or W_PARENT with a final dot) */
+  const char *name; /* W_PARENT: final component, NUL-terminated (in the walk buffer) */
+  uint32_t name_len;
+  int trailing_slash; /* the path ended in '/' */
+  int final_dot;      /* W_PARENT: the final component was "." (1) or ".." (2); d is that directory */
+} walk_t;
+werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, walk_t *w);
+werr_t check_name(const char *name, uint32_t len);
+
+/* ops.c — the seed's directory operations (create, remove, link, rename, open) */
+werr_t mkdir_at(dentry_t *dir, const char *name, uint32_t len, uint32_t mode);
+werr_t mknod_at(dentry_t *dir, const char *name, uint32_t len, uint32_t mode, uint32_t dev);
+werr_t unlink_at(dentry_t *dir, const char *name, uint32_t len, int is_dir, int trailing);
+werr_t symlink_at(const char *target, dentry_t *dir, const char *name, uint32_t len, int trailing);
+werr_t link_at(dentry_t *src, dentry_t *dir, const char *name, uint32_t len, int trailing);
+werr_t rename_paths(dentry_t *ostart, uint32_t len1, dentry_t *nstart, uint32_t len2, uint32_t flags);
+werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflags, int readable, int writable, dentry_t **out);
+werr_t set_size(dentry_t *d, int64_t size);
+werr_t set_times(dentry_t *d, const l_timespec_t *times);
+werr_t allocate(dentry_t *d, int32_t mode, int64_t off, int64_t len);
+werr_t dentry_adopt_created(dentry_t *dir, const char *name, uint32_t len, int32_t fd, int readable, int writable, dentry_t **out);
+void dentry_note_exchanged(dentry_t *odir, const char *oname, uint32_t olen, dentry_t *ndir, const char *nname, uint32_t nlen);
+
+#endif

@@ -1,0 +1,844 @@
+/* dentry.c — the dentry cache: name tree, inode identity, cached metadata, host FDs.
+ *
+ * Owns: every dentry, the (parent, name) hash, the (dev, ino) -> guest inode map, the LRU of
+ * unreferenced dentries, negative dentries, the host-FD budget, and the seed's per-dentry host
+ * operations that obtain FDs (lookup = getHostChild/tryOpen, openHandle/ensureSharedHandle,
+ * updateMetadata). Every host FD held by a dentry is opened and closed here.
+ * Must not: know about guest fds, rights or WASI paths (walk.c and wasi.c do).
+ *
+ * Security: every open is openat(parent FD, validated name, ... | O_NOFOLLOW | O_CLOEXEC); the
+ * only FDs not obtained that way are the mount roots handed to dentry_new_root.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+wfs_limits_t g_limits;
+uint32_t g_shared;
+uint32_t g_op_gen = 1;
+uint32_t g_counters[8];
+
+#define H_OPEN_FLAGS (L_O_NOFOLLOW | L_O_CLOEXEC)
+static const char k_empty[1] = "";
+static l_statx_t g_stx; /* statx result buffer (core memory, filled by the host) */
+
+/* ---- Linux errno -> WASI errno (the one table of this boundary; default EIO) ------------- */
+werr_t errno_from_linux(int32_t neg) {
+  switch (-neg) {
+    case 1: return WASI_EPERM;
+    case 2: return WASI_ENOENT;
+    case 3: return WASI_ESRCH;
+    case 4: return WASI_EINTR;
+    case 5: return WASI_EIO;
+    case 6: return WASI_ENXIO;
+    case 7: return WASI_E2BIG;
+    case 9: return WASI_EBADF;
+    case 11: return WASI_EAGAIN;
+    case 12: return WASI_ENOMEM;
+    case 13: return WASI_EACCES;
+    case 14: return WASI_EFAULT;
+    case 16: return WASI_EBUSY;
+    case 17: return WASI_EEXIST;
+    case 18: return WASI_EXDEV;
+    case 19: return WASI_ENODEV;
+    case 20: return WASI_ENOTDIR;
+    case 21: return WASI_EISDIR;
+    case 22: return WASI_EINVAL;
+    case 23: return WASI_ENFILE;
+    case 24: return WASI_EMFILE;
+    case 25: return WASI_ENOTTY;
+    case 26: return WASI_ETXTBSY;
+    case 27: return WASI_EFBIG;
+    case 28: return WASI_ENOSPC;
+    case 29: return WASI_ESPIPE;
+    case 30: return WASI_EROFS;
+    case 31: return WASI_EMLINK;
+    case 32: return WASI_EPIPE;
+    case 34: return WASI_ERANGE;
+    case 36: return WASI_ENAMETOOLONG;
+    case 38: return WASI_ENOSYS;
+    case 39: return WASI_ENOTEMPTY;
+    case 40: return WASI_ELOOP;
+    case 61: return WASI_ENODATA_X; /* ENODATA (xattrs): mapped back by the Filesystem API */
+    case 75: return WASI_EOVERFLOW;
+    case 84: return WASI_EILSEQ;
+    case 88: return WASI_ENOTSOCK;
+    case 95: return WASI_ENOTSUP;
+    case 110: return WASI_ETIMEDOUT;
+    case 116: return WASI_ESTALE;
+    case 122: return WASI_EDQUOT;
+    default: return WASI_EIO;
+  }
+}
+
+uint8_t wasi_filetype(uint32_t mode) {
+  switch (mode & L_S_IFMT) {
+    case L_S_IFREG: return WASI_FILETYPE_REGULAR_FILE;
+    case L_S_IFDIR: return WASI_FILETYPE_DIRECTORY;
+    case L_S_IFLNK: return WASI_FILETYPE_SYMBOLIC_LINK;
+    case L_S_IFCHR: return WASI_FILETYPE_CHARACTER_DEVICE;
+    case L_S_IFBLK: return WASI_FILETYPE_BLOCK_DEVICE;
+    case L_S_IFSOCK: return WASI_FILETYPE_SOCKET_STREAM;
+    default: return WASI_FILETYPE_UNKNOWN; /* FIFOs have no WASI type */
+  }
+}
+
+/* ---- host FD accounting -------------------------------------------------------------------- */
+/* Every host open/close of the core goes through these two, so C_HOST_FDS is exact. */
+int32_t dentry_host_open(int32_t dirfd, const char *name, int32_t flags, int32_t mode) {
+  int32_t fd = SYS(host_openat(dirfd, name, flags | H_OPEN_FLAGS, mode));
+  if (fd >= 0) g_counters[C_HOST_FDS]++;
+  return fd;
+}
+int32_t dentry_host_close(int32_t fd) {
+  g_counters[C_HOST_FDS]--;
+  return SYS(host_close(fd));
+}
+
+/* ---- (parent, name) hash --------------------------------------------------------------------- */
+static dentry_t **g_htab;
+static uint32_t g_hcap, g_hcount;
+
+static uint32_t name_hash(const dentry_t *parent, const char *name, uint32_t len) {
+  uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)parent * 2654435761u;
+  for (uint32_t i = 0; i < len; i++) h = (h ^ (uint8_t)name[i]) * 16777619u;
+  return h;
+}
+
+static void htab_grow(void) {
+  uint32_t ncap = g_hcap ? g_hcap * 2 : 1024;
+  dentry_t **n = calloc(ncap, sizeof *n);
+  if (!n) return; /* keep the old table: lookups stay correct, only slower */
+  for (uint32_t i = 0; i < g_hcap; i++) {
+    for (dentry_t *d = g_htab[i], *next; d; d = next) {
+      next = d->hnext;
+      d->hnext = n[d->hash & (ncap - 1)];
+      n[d->hash & (ncap - 1)] = d;
+    }
+  }
+  free(g_htab);
+  g_htab = n;
+  g_hcap = ncap;
+}
+
+static void htab_insert(dentry_t *d) {
+  if (g_hcount + 1 > g_hcap) htab_grow();
+  dentry_t **b = &g_htab[d->hash & (g_hcap - 1)];
+  d->hnext = *b;
+  *b = d;
+  g_hcount++;
+}
+
+static void htab_remove(dentry_t *d) {
+  dentry_t **p = &g_htab[d->hash & (g_hcap - 1)];
+  while (*p && *p != d) p = &(*p)->hnext;
+  if (*p) {
+    *p = d->hnext;
+    g_hcount--;
+  }
+  d->hnext = NULL;
+}
+
+dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len) {
+  if (!g_hcap) return NULL;
+  uint32_t h = name_hash(dir, name, len);
+  for (dentry_t *d = g_htab[h & (g_hcap - 1)]; d; d = d->hnext)
+    if (d->hash == h && d->parent == dir && d->name_len == len && memcmp(d->name, name, len) == 0) return d;
+  return NULL;
+}
+
+/* ---- (dev, ino) -> guest inode ------------------------------------------------------------ */
+typedef struct {
+  uint64_t dev, ino, gino;
+} inoent_t;
+static inoent_t *g_inos;
+static uint32_t g_icap, g_icount;
+static uint64_t g_last_ino;
+
+static uint32_t ino_hash(uint64_t dev, uint64_t ino) {
+  uint64_t x = ino * 0x9E3779B97F4A7C15ull ^ dev * 0xC2B2AE3D27D4EB4Full;
+  return (uint32_t)(x ^ (x >> 29));
+}
+
+/* Returns the guest inode number for a host key, assigning the next one on first sight.
+ * Entries are never removed (as in the seed), so a number is stable for the core's life. */
+uint64_t ino_for_key(uint64_t dev, uint64_t ino) {
+  if ((g_icount + 1) * 10 > g_icap * 7) {
+    uint32_t ncap = g_icap ? g_icap * 2 : 4096;
+    inoent_t *n = calloc(ncap, sizeof *n);
+    if (n) {
+      for (uint32_t i = 0; i < g_icap; i++) {
+        if (!g_inos[i].gino) continue;
+        uint32_t j = ino_hash(g_inos[i].dev, g_inos[i].ino) & (ncap - 1);
+        while (n[j].gino) j = (j + 1) & (ncap - 1);
+        n[j] = g_inos[i];
+      }
+      free(g_inos);
+      g_inos = n;
+      g_icap = ncap;
+    } else if (g_icount + 1 >= g_icap) {
+      return ++g_last_ino; /* out of memory: a fresh number, not remembered */
+    }
+  }
+  uint32_t j = ino_hash(dev, ino) & (g_icap - 1);
+  while (g_inos[j].gino) {
+    if (g_inos[j].dev == dev && g_inos[j].ino == ino) return g_inos[j].gino;
+    j = (j + 1) & (g_icap - 1);
+  }
+  g_inos[j].dev = dev;
+  g_inos[j].ino = ino;
+  g_inos[j].gino = ++g_last_ino;
+  g_icount++;
+  return g_last_ino;
+}
+
+/* ---- lists ---------------------------------------------------------------------------------- */
+static dentry_t *g_lru_head, *g_lru_tail; /* unreferenced positive dentries, newest first */
+static dentry_t *g_fd_head, *g_fd_tail;   /* dentries holding host FDs, most recent first */
+static int in_lru(const dentry_t *d) { return d->lru_prev || g_lru_head == d; }
+static int in_fdlist(const dentry_t *d) { return d->fd_prev || g_fd_head == d; }
+
+static void lru_remove(dentry_t *d) {
+  if (!in_lru(d)) return;
+  if (d->lru_prev) d->lru_prev->lru_next = d->lru_next; else g_lru_head = d->lru_next;
+  if (d->lru_next) d->lru_next->lru_prev = d->lru_prev; else g_lru_tail = d->lru_prev;
+  d->lru_next = d->lru_prev = NULL;
+}
+static void lru_push(dentry_t *d) {
+  d->lru_prev = NULL;
+  d->lru_next = g_lru_head;
+  if (g_lru_head) g_lru_head->lru_prev = d; else g_lru_tail = d;
+  g_lru_head = d;
+}
+static void fdlist_remove(dentry_t *d) {
+  if (!in_fdlist(d)) return;
+  if (d->fd_prev) d->fd_prev->fd_next = d->fd_next; else g_fd_head = d->fd_next;
+  if (d->fd_next) d->fd_next->fd_prev = d->fd_prev; else g_fd_tail = d->fd_prev;
+  d->fd_next = d->fd_prev = NULL;
+}
+static void fdlist_push(dentry_t *d) {
+  d->fd_prev = NULL;
+  d->fd_next = g_fd_head;
+  if (g_fd_head) g_fd_head->fd_prev = d; else g_fd_tail = d;
+  g_fd_head = d;
+}
+static int holds_fd(const dentry_t *d) { return d->control_fd >= 0 || d->read_fd >= 0 || d->write_fd >= 0; }
+/* Sheddable: holds FDs that can be re-opened from the parent later. */
+static int sheddable(const dentry_t *d) { return !(d->flags & (D_ROOT | D_DELETED)) && d->open_count == 0; }
+
+static void fdlist_update(dentry_t *d) {
+  fdlist_remove(d);
+  if (holds_fd(d) && sheddable(d)) fdlist_push(d);
+}
+
+/* Marks d as used by the current operation (pinned) and most recently used. */
+void dentry_touch(dentry_t *d) {
+  d->gen = g_op_gen;
+  if (in_fdlist(d) && g_fd_head != d) {
+    fdlist_remove(d);
+    fdlist_push(d);
+  }
+  if (in_lru(d) && g_lru_head != d) {
+    lru_remove(d);
+    lru_push(d);
+  }
+}
+
+static uint32_t fds_held(const dentry_t *d) {
+  uint32_t n = (d->control_fd >= 0) + (d->read_fd >= 0) + (d->write_fd >= 0 && d->write_fd != d->read_fd);
+  return n;
+}
+
+static void close_fds(dentry_t *d) {
+  g_counters[C_DENTRY_FDS] -= fds_held(d);
+  if (d->control_fd >= 0) dentry_host_close(d->control_fd);
+  if (d->read_fd >= 0) dentry_host_close(d->read_fd);
+  if (d->write_fd >= 0 && d->write_fd != d->read_fd) dentry_host_close(d->write_fd);
+  d->control_fd = d->read_fd = d->write_fd = -1;
+  fdlist_remove(d);
+}
+
+/* Before taking one more host FD for a dentry: shed the least recently used sheddable
+ * dentries' FDs until under budget. Dentries used by the current operation are kept. */
+static void budget_make_room(void) {
+  dentry_t *v = g_fd_tail;
+  while (g_counters[C_DENTRY_FDS] >= g_limits.host_fd_budget && v) {
+    dentry_t *prev = v->fd_prev;
+    if (v->gen != g_op_gen) close_fds(v);
+    v = prev;
+  }
+}
+
+/* Records that d now holds `fd` in one of its slots (the caller stored it). */
+static void note_fd(dentry_t *d) {
+  g_counters[C_DENTRY_FDS]++;
+  fdlist_update(d);
+  if (in_fdlist(d) && g_fd_head != d) {
+    fdlist_remove(d);
+    fdlist_push(d);
+  }
+}
+
+/* ---- life cycle ---------------------------------------------------------------------------- */
+static dentry_t *alloc_dentry(dentry_t *parent, const char *name, uint32_t len, uint32_t flags) {
+  dentry_t *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->name = malloc(len + 1);
+  if (!d->name) {
+    free(d);
+    return NULL;
+  }
+  memcpy(d->name, name, len);
+  d->name[len] = 0;
+  d->name_len = len;
+  d->flags = flags;
+  d->control_fd = d->read_fd = d->write_fd = -1;
+  d->gen = g_op_gen;
+  if (parent) {
+    d->parent = parent;
+    d->hash = name_hash(parent, name, len);
+    htab_insert(d);
+    d->sib_next = parent->child;
+    if (parent->child) parent->child->sib_prev = d;
+    parent->child = d;
+  }
+  if (!(flags & D_NEGATIVE)) g_counters[C_DENTRIES]++;
+  return d;
+}
+
+static void neg_unlink(dentry_t *n) {
+  dentry_t *dir = n->parent;
+  if (n->lru_prev) n->lru_prev->lru_next = n->lru_next; else dir->neg_head = n->lru_next;
+  if (n->lru_next) n->lru_next->lru_prev = n->lru_prev; else dir->neg_tail = n->lru_prev;
+  n->lru_next = n->lru_prev = NULL;
+  dir->nneg--;
+}
+
+/* Removes d from its parent's hash and child list (d stays allocated). */
+static void unhash(dentry_t *d) {
+  dentry_t *p = d->parent;
+  if (!p) return;
+  htab_remove(d);
+  if (d->sib_prev) d->sib_prev->sib_next = d->sib_next; else p->child = d->sib_next;
+  if (d->sib_next) d->sib_next->sib_prev = d->sib_prev;
+  d->sib_next = d->sib_prev = NULL;
+  if (d->flags & D_NEGATIVE) neg_unlink(d);
+}
+
+static void free_dentry(dentry_t *d) {
+  if (!(d->flags & D_NEGATIVE)) g_counters[C_DENTRIES]--;
+  d->flags |= D_DESTROYED;
+  free(d->name);
+  free(d->target);
+  free(d);
+}
+
+static void evict(void);
+
+/* Destroys d: precondition refs == 0 (so it has no positive children). Closes its FDs, frees
+ * its negative children, drops its parent's reference (which may cascade). */
+static void destroy(dentry_t *d) {
+  while (d->child) { /* only negative children remain */
+    dentry_t *c = d->child;
+    unhash(c);
+    c->parent = NULL;
+    free_dentry(c);
+  }
+  lru_remove(d);
+  close_fds(d);
+  dentry_t *p = d->parent;
+  unhash(d);
+  free_dentry(d);
+  if (p) dentry_unref(p);
+}
+
+void dentry_ref(dentry_t *d) {
+  if (d->refs++ == 0) lru_remove(d);
+}
+
+void dentry_unref(dentry_t *d) {
+  if (--d->refs) return;
+  if (d->flags & D_DELETED) {
+    destroy(d);
+    return;
+  }
+  lru_push(d);
+  evict();
+}
+
+/* Evicts unreferenced dentries, oldest first, while over max_dentries. Dentries used by the
+ * current operation are never evicted (the walk holds plain pointers to them). */
+static void evict(void) {
+  while (g_counters[C_DENTRIES] > g_limits.max_dentries && g_lru_tail && g_lru_tail->gen != g_op_gen) {
+    g_counters[C_EVICTIONS]++;
+    destroy(g_lru_tail);
+  }
+}
+
+/* Positive new dentry under dir (refs 0, on the LRU). */
+static dentry_t *new_child(dentry_t *dir, const char *name, uint32_t len) {
+  dentry_t *d = alloc_dentry(dir, name, len, 0);
+  if (!d) return NULL;
+  dentry_ref(dir);
+  lru_push(d);
+  return d;
+}
+
+static void add_negative(dentry_t *dir, const char *name, uint32_t len) {
+  if (g_shared || g_limits.max_negative == 0) return;
+  if (dir->nneg >= g_limits.max_negative && dir->neg_head) {
+    dentry_t *old = dir->neg_head;
+    unhash(old);
+    old->parent = NULL;
+    free_dentry(old);
+  }
+  dentry_t *n = alloc_dentry(dir, name, len, D_NEGATIVE);
+  if (!n) return;
+  n->lru_prev = dir->neg_tail;
+  if (dir->neg_tail) dir->neg_tail->lru_next = n; else dir->neg_head = n;
+  dir->neg_tail = n;
+  dir->nneg++;
+}
+
+/* ---- metadata ------------------------------------------------------------------------------- */
+static void meta_from_statx(dentry_t *d, const l_statx_t *s) {
+  d->key_dev = ((uint64_t)s->stx_dev_major << 32) | s->stx_dev_minor;
+  d->key_ino = s->stx_ino;
+  d->ino = ino_for_key(d->key_dev, d->key_ino);
+  d->mode = s->stx_mode;
+  d->uid = s->stx_uid;
+  d->gid = s->stx_gid;
+  d->nlink = s->stx_nlink;
+  d->blksize = s->stx_blksize;
+  d->rdev = (s->stx_rdev_major << 8) | s->stx_rdev_minor;
+  d->size = s->stx_size;
+  d->blocks = s->stx_blocks;
+  d->atime = s->stx_atime.tv_sec * 1000000000ll + s->stx_atime.tv_nsec;
+  d->mtime = s->stx_mtime.tv_sec * 1000000000ll + s->stx_mtime.tv_nsec;
+  d->ctime = s->stx_ctime.tv_sec * 1000000000ll + s->stx_ctime.tv_nsec;
+  d->btime = s->stx_btime.tv_sec * 1000000000ll + s->stx_btime.tv_nsec;
+  d->flags |= D_META;
+}
+
+void dentry_meta_stale(dentry_t *d) {
+  if (d) d->flags &= ~D_META;
+}
+
+/* Refreshes d's metadata from the host when it is not valid (always in shared mode).
+ * Uses an open FD in preference (write, read, control), else statx by name from the parent.
+ * Errors: host statx errors; ESTALE if the file's type changed under us. */
+werr_t dentry_meta(dentry_t *d) {
+  if ((d->flags & D_META) && !g_shared) return 0;
+  int32_t r;
+  int32_t fd = d->write_fd >= 0 ? d->write_fd : d->read_fd >= 0 ? d->read_fd : d->control_fd;
+  if (fd >= 0) {
+    r = SYS(host_statx(fd, k_empty, L_AT_EMPTY_PATH, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  } else {
+    if (!d->parent) return WASI_ENOENT; /* deleted, and no FD left to reach it */
+    int32_t pfd;
+    werr_t e = dentry_dir_fd(d->parent, &pfd);
+    if (e) return e;
+    r = SYS(host_statx(pfd, d->name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  }
+  if (r < 0) return errno_from_linux(r);
+  if ((g_stx.stx_mode & L_S_IFMT) != (d->mode & L_S_IFMT)) return WASI_ESTALE;
+  meta_from_statx(d, &g_stx);
+  return 0;
+}
+
+/* ---- roots ----------------------------------------------------------------------------------- */
+/* Takes ownership of host_fd (closed on failure). Errors: ENOTDIR, ENOMEM, statx errors. */
+dentry_t *dentry_new_root(int32_t host_fd, werr_t *err) {
+  g_counters[C_HOST_FDS]++; /* adopt */
+  int32_t r = SYS(host_statx(host_fd, k_empty, L_AT_EMPTY_PATH, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  if (r < 0 || (g_stx.stx_mode & L_S_IFMT) != L_S_IFDIR) {
+    dentry_host_close(host_fd);
+    *err = r < 0 ? errno_from_linux(r) : WASI_ENOTDIR;
+    return NULL;
+  }
+  dentry_t *d = alloc_dentry(NULL, "", 0, D_ROOT);
+  if (!d) {
+    dentry_host_close(host_fd);
+    *err = WASI_ENOMEM;
+    return NULL;
+  }
+  d->refs = 1;
+  d->control_fd = host_fd;
+  g_counters[C_DENTRY_FDS]++;
+  meta_from_statx(d, &g_stx);
+  return d;
+}
+
+/* ---- FDs on demand ---------------------------------------------------------------------------- */
+/* Opens a directory FD for d from its parent's FD (the seed's re-open from the parent). */
+static int32_t open_dir_at(int32_t pfd, const char *name) {
+  int32_t fd = dentry_host_open(pfd, name, L_O_RDONLY | L_O_DIRECTORY | L_O_NONBLOCK, 0);
+  if (fd == -13) fd = dentry_host_open(pfd, name, L_O_PATH | L_O_DIRECTORY, 0); /* EACCES: search-only dir */
+  return fd;
+}
+
+/* Puts in *fd a directory FD for d (a directory), re-opening it and any ancestors whose FDs
+ * were shed, from the nearest ancestor that has one. Errors: ENOTDIR (d is not a directory),
+ * ENOENT (d was deleted), host openat errors. */
+werr_t dentry_dir_fd(dentry_t *d, int32_t *fd) {
+  if (!d_is_dir(d)) return WASI_ENOTDIR;
+  d->gen = g_op_gen;
+  if (d->control_fd >= 0) {
+    dentry_touch(d);
+    *fd = d->control_fd;
+    return 0;
+  }
+  /* Find the nearest ancestor holding an FD, then open downwards. */
+  for (;;) {
+    dentry_t *a = d;
+    while (a->control_fd < 0) {
+      if (!a->parent) return WASI_ENOENT;
+      a = a->parent;
+      a->gen = g_op_gen;
+    }
+    if (a == d) break;
+    dentry_t *c = d;
+    while (c->parent != a) c = c->parent;
+    budget_make_room();
+    int32_t nfd = open_dir_at(a->control_fd, c->name);
+    if (nfd < 0) return errno_from_linux(nfd);
+    c->control_fd = nfd;
+    note_fd(c);
+  }
+  dentry_touch(d);
+  *fd = d->control_fd;
+  return 0;
+}
+
+/* Puts in *fd any FD on d (a write or read handle, else the control FD, opened with the seed's
+ * tryOpen ladder if needed). Errors: ENOENT (deleted), host openat errors. */
+werr_t dentry_any_fd(dentry_t *d, int32_t *fd) {
+  dentry_touch(d);
+  if (d->write_fd >= 0) { *fd = d->write_fd; return 0; }
+  if (d->read_fd >= 0) { *fd = d->read_fd; return 0; }
+  if (d_is_dir(d)) return dentry_dir_fd(d, fd);
+  if (d->control_fd < 0) {
+    if (!d->parent) return WASI_ENOENT;
+    int32_t pfd;
+    werr_t e = dentry_dir_fd(d->parent, &pfd);
+    if (e) return e;
+    budget_make_room();
+    int32_t nfd = dentry_host_open(pfd, d->name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, 0);
+    if (nfd < 0 && nfd != -2) nfd = dentry_host_open(pfd, d->name, L_O_PATH, 0);
+    if (nfd < 0) return errno_from_linux(nfd);
+    d->control_fd = nfd;
+    note_fd(d);
+  }
+  *fd = d->control_fd;
+  return 0;
+}
+
+/* The seed's ensureSharedHandle: makes sure d (not a directory) has a read handle (read) and/or
+ * a write handle (write), opening the union of what exists and what is asked with one openat
+ * from the parent (O_RDWR when both), splitting on EACCES. *fd = the write handle if write,
+ * else the read handle. Errors: ENOENT (deleted with no handle), EACCES, host errors. */
+werr_t dentry_handle(dentry_t *d, int read, int write, int32_t *fd) {
+  dentry_touch(d);
+  int have_r = d->read_fd >= 0, have_w = d->write_fd >= 0;
+  if ((!read || have_r) && (!write || have_w)) {
+    *fd = write ? d->write_fd : d->read_fd;
+    return 0;
+  }
+  if (!d->parent) return WASI_ENOENT;
+  int32_t pfd;
+  werr_t e = dentry_dir_fd(d->parent, &pfd);
+  if (e) return e;
+  int want_r = read || have_r, want_w = write || have_w;
+  budget_make_room();
+  int32_t extra = L_O_NONBLOCK | L_O_NOCTTY;
+  int32_t acc = want_r && want_w ? L_O_RDWR : want_w ? L_O_WRONLY : L_O_RDONLY;
+  int32_t nfd = dentry_host_open(pfd, d->name, acc | extra, 0);
+  if (nfd == -13 && (want_r != read || want_w != write)) {
+    want_r = read;
+    want_w = write;
+    acc = want_r && want_w ? L_O_RDWR : want_w ? L_O_WRONLY : L_O_RDONLY;
+    nfd = dentry_host_open(pfd, d->name, acc | extra, 0);
+  }
+  if (nfd < 0) return errno_from_linux(nfd);
+  if (want_r && want_w) {
+    g_counters[C_DENTRY_FDS] -= (d->read_fd >= 0) + (d->write_fd >= 0 && d->write_fd != d->read_fd);
+    if (d->read_fd >= 0) dentry_host_close(d->read_fd);
+    if (d->write_fd >= 0 && d->write_fd != d->read_fd) dentry_host_close(d->write_fd);
+    d->read_fd = d->write_fd = nfd;
+  } else if (want_r) {
+    d->read_fd = nfd;
+  } else {
+    d->write_fd = nfd;
+  }
+  note_fd(d);
+  *fd = write ? d->write_fd : d->read_fd;
+  return 0;
+}
+
+/* Reads and caches a symlink's target (readlinkat from the parent, growing buffer as the
+ * seed's readlink). Errors: EINVAL (not a symlink), ENOMEM, host errors. */
+werr_t dentry_target(dentry_t *d) {
+  if (!d_is_lnk(d)) return WASI_EINVAL;
+  if ((d->flags & D_TARGET) && !g_shared) return 0;
+  int32_t dirfd;
+  const char *name;
+  werr_t e;
+  if (d->parent) {
+    e = dentry_dir_fd(d->parent, &dirfd);
+    name = d->name;
+  } else {
+    e = dentry_any_fd(d, &dirfd); /* deleted symlink: its O_PATH FD with "" */
+    name = k_empty;
+  }
+  if (e) return e;
+  for (uint32_t cap = 256; cap <= 65536; cap *= 2) {
+    char *buf = malloc(cap);
+    if (!buf) return WASI_ENOMEM;
+    int32_t n = SYS(host_readlinkat(dirfd, name, buf, cap));
+    if (n < 0) {
+      free(buf);
+      return errno_from_linux(n);
+    }
+    if ((uint32_t)n < cap) {
+      free(d->target);
+      d->target = buf;
+      d->target_len = (uint32_t)n;
+      buf[n] = 0;
+      d->flags |= D_TARGET;
+      return 0;
+    }
+    free(buf);
+  }
+  return WASI_ENAMETOOLONG;
+}
+
+/* ---- lookup (the seed's getHostChild, with negative dentries) -------------------------------- */
+/* Invalidates d (and its subtree): it no longer names what the host has at that name. */
+static void invalidate(dentry_t *d);
+
+/* Shared mode: re-stat d by name from its parent (no follow); same (dev, ino) and type ->
+ * refresh metadata and keep it; otherwise invalidate it. Returns 1 if d is still valid. */
+static int revalidate(dentry_t *d, int32_t pfd) {
+  int32_t r = SYS(host_statx(pfd, d->name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  if (r >= 0 && (d->flags & D_META) && ((uint64_t)g_stx.stx_dev_major << 32 | g_stx.stx_dev_minor) == d->key_dev &&
+      g_stx.stx_ino == d->key_ino && (g_stx.stx_mode & L_S_IFMT) == (d->mode & L_S_IFMT)) {
+    meta_from_statx(d, &g_stx);
+    return 1;
+  }
+  invalidate(d);
+  return 0;
+}
+
+/* Looks up `name` in directory `dir`; *out = the child (positive; no reference taken).
+ * need_dir_fd: the caller will walk through the child, so open it as a directory right away
+ * (one openat; its metadata is fetched lazily), else stat it by name (one statx, no FD).
+ * Preconditions: dir is a positive directory dentry; name passed check_name.
+ * Errors: ENOENT (absent; cached as a negative dentry in exclusive mode), ENOMEM, host errors. */
+werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir_fd, dentry_t **out) {
+  int32_t pfd;
+  werr_t e;
+  dentry_t *d = dentry_find(dir, name, len);
+  if (d) {
+    if (d->flags & D_NEGATIVE) {
+      g_counters[C_HITS]++;
+      return WASI_ENOENT;
+    }
+    if (g_shared) {
+      e = dentry_dir_fd(dir, &pfd);
+      if (e) return e;
+      if (!revalidate(d, pfd)) d = NULL;
+    }
+    if (d) {
+      g_counters[C_HITS]++;
+      dentry_touch(d);
+      if (need_dir_fd && d_is_dir(d)) {
+        int32_t fd;
+        e = dentry_dir_fd(d, &fd);
+        if (e) return e;
+      }
+      *out = d;
+      return 0;
+    }
+  }
+  g_counters[C_MISSES]++;
+  e = dentry_dir_fd(dir, &pfd);
+  if (e) return e;
+  if (need_dir_fd) {
+    budget_make_room();
+    int32_t fd = open_dir_at(pfd, name);
+    if (fd >= 0) {
+      d = new_child(dir, name, len);
+      if (!d) {
+        dentry_host_close(fd);
+        return WASI_ENOMEM;
+      }
+      d->mode = L_S_IFDIR;
+      d->control_fd = fd;
+      note_fd(d);
+      if (g_shared && (e = dentry_meta(d))) return e; /* shared mode needs the key now */
+      *out = d;
+      return 0;
+    }
+    if (fd == -2) {
+      add_negative(dir, name, len);
+      return WASI_ENOENT;
+    }
+    if (fd != -40 && fd != -20) return errno_from_linux(fd); /* not ELOOP/ENOTDIR */
+  }
+  int32_t r = SYS(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  if (r < 0) {
+    if (r == -2) add_negative(dir, name, len);
+    return errno_from_linux(r);
+  }
+  d = new_child(dir, name, len);
+  if (!d) return WASI_ENOMEM;
+  meta_from_statx(d, &g_stx);
+  *out = d;
+  return 0;
+}
+
+/* ---- cache maintenance after mutations ------------------------------------------------------ */
+/* Detaches d from the tree: it is unlinked, replaced or invalidated. Its cached children go
+ * too. If it is still referenced (open guest fds) it lives on as D_DELETED until released. */
+static void detach(dentry_t *d) {
+  if (d->flags & D_NEGATIVE) {
+    unhash(d);
+    d->parent = NULL;
+    free_dentry(d);
+    return;
+  }
+  while (d->child) detach(d->child);
+  dentry_t *p = d->parent;
+  unhash(d);
+  d->parent = NULL;
+  d->flags |= D_DELETED;
+  fdlist_update(d); /* deleted dentries are not sheddable: they cannot be re-opened */
+  if (d->refs == 0) {
+    lru_remove(d);
+    close_fds(d);
+    free_dentry(d);
+  }
+  if (p) dentry_unref(p);
+}
+
+static void invalidate(dentry_t *d) { detach(d); }
+
+void dentry_forget_name(dentry_t *dir, const char *name, uint32_t len) {
+  dentry_t *d = dentry_find(dir, name, len);
+  if (d) detach(d);
+}
+
+/* A file/dir/link was created at (dir, name) by the guest. */
+void dentry_note_created(dentry_t *dir, const char *name, uint32_t len) {
+  dentry_forget_name(dir, name, len);
+  dentry_meta_stale(dir);
+}
+
+/* (dir, name) was unlinked/removed by the guest. */
+void dentry_note_removed(dentry_t *dir, const char *name, uint32_t len) {
+  dentry_t *d = dentry_find(dir, name, len);
+  if (d && !(d->flags & D_NEGATIVE)) {
+    dentry_t *p = d->parent;
+    dentry_ref(p); /* keep dir alive across detach */
+    detach(d);
+    add_negative(dir, name, len);
+    dentry_meta_stale(dir);
+    dentry_unref(p);
+    return;
+  }
+  if (!d) add_negative(dir, name, len);
+  dentry_meta_stale(dir);
+}
+
+/* Moves positive dentry d to (ndir, nname). On allocation failure d is dropped from the cache
+ * instead (the host is right either way). */
+static void move_dentry(dentry_t *d, dentry_t *ndir, const char *nname, uint32_t nlen) {
+  char *nm = malloc(nlen + 1);
+  if (!nm) {
+    detach(d);
+    return;
+  }
+  memcpy(nm, nname, nlen);
+  nm[nlen] = 0;
+  dentry_t *odir = d->parent;
+  unhash(d);
+  free(d->name);
+  d->name = nm;
+  d->name_len = nlen;
+  d->parent = ndir;
+  d->hash = name_hash(ndir, nm, nlen);
+  htab_insert(d);
+  d->sib_next = ndir->child;
+  if (ndir->child) ndir->child->sib_prev = d;
+  ndir->child = d;
+  dentry_ref(ndir);
+  dentry_unref(odir);
+  dentry_meta_stale(d); /* ctime */
+}
+
+/* RENAME_EXCHANGE of (odir, oname) and (ndir, nname): swap the cached dentries. */
+void dentry_note_exchanged(dentry_t *odir, const char *oname, uint32_t olen, dentry_t *ndir, const char *nname, uint32_t nlen) {
+  dentry_ref(odir);
+  dentry_ref(ndir);
+  dentry_t *a = dentry_find(odir, oname, olen), *b = dentry_find(ndir, nname, nlen);
+  if (a && (a->flags & D_NEGATIVE)) { detach(a); a = NULL; }
+  if (b && (b->flags & D_NEGATIVE)) { detach(b); b = NULL; }
+  if (a) move_dentry(a, ndir, nname, nlen);
+  if (b) move_dentry(b, odir, oname, olen);
+  dentry_meta_stale(odir);
+  dentry_meta_stale(ndir);
+  dentry_unref(ndir);
+  dentry_unref(odir);
+}
+
+/* (odir, oname) was renamed to (ndir, nname) by the guest: move the cached dentry, drop what
+ * it replaced, remember the old name as absent. */
+void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentry_t *ndir, const char *nname, uint32_t nlen) {
+  dentry_ref(odir);
+  dentry_ref(ndir);
+  dentry_t *d = dentry_find(odir, oname, olen);
+  if (d && (d->flags & D_NEGATIVE)) {
+    detach(d);
+    d = NULL;
+  }
+  dentry_t *old = dentry_find(ndir, nname, nlen);
+  if (old && old != d) detach(old);
+  if (d && old != d) move_dentry(d, ndir, nname, nlen);
+  if (!(d && old == d)) add_negative(odir, oname, olen);
+  dentry_meta_stale(odir);
+  dentry_meta_stale(ndir);
+  dentry_unref(ndir);
+  dentry_unref(odir);
+}
+
+/* The seed's getCreatedChild for a file we just created with O_CREAT|O_EXCL: adopts `fd` (the
+ * creating open, readable and/or writable) as the new dentry's handle; metadata from fstat.
+ * Takes ownership of fd. Errors: ENOMEM, statx errors (the file is unlinked on failure, as
+ * the seed does). */
+werr_t dentry_adopt_created(dentry_t *dir, const char *name, uint32_t len, int32_t fd, int readable, int writable, dentry_t **out) {
+  int32_t r = SYS(host_statx(fd, k_empty, L_AT_EMPTY_PATH, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  dentry_t *d = r < 0 ? NULL : new_child(dir, name, len);
+  if (!d) {
+    dentry_host_close(fd);
+    int32_t pfd;
+    if (dentry_dir_fd(dir, &pfd) == 0) SYS(host_unlinkat(pfd, name, 0));
+    return r < 0 ? errno_from_linux(r) : WASI_ENOMEM;
+  }
+  meta_from_statx(d, &g_stx);
+  if (readable) d->read_fd = fd;
+  if (writable) d->write_fd = fd;
+  note_fd(d);
+  *out = d;
+  return 0;
+}
+
+/* ---- set-up and tear-down ----------------------------------------------------------------- */
+void dentry_init_tables(void) { htab_grow(); }
+
+/* Closes every host FD held by dentries and frees every dentry reachable from the lists.
+ * Called by wfs_shutdown after all guest fds are closed (roots are released there). */
+void dentry_shutdown(void) {
+  while (g_fd_head) close_fds(g_fd_head);
+  while (g_lru_tail) destroy(g_lru_tail);
+}

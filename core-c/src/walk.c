@@ -1,0 +1,147 @@
+/* walk.c — path resolution, one component at a time, in the dentry tree.
+ *
+ * Owns: the sandbox rules for paths (DESIGN.md invariants 3–5): bytes in, no absolute paths,
+ * `..` resolved in the tree and never above the starting directory (not even temporarily),
+ * symlinks expanded here (max_symlinks per lookup, absolute targets refused), trailing slashes
+ * enforced here (the host never sees a name with '/').
+ * Must not: open host FDs itself (dentry.c does), know about guest fds or rights.
+ */
+#include <string.h>
+
+#include "core.h"
+
+/* Work buffer: the unresolved rest of the path is kept right-aligned so that a symlink target
+ * can be prepended. Its size caps path + expansions (ENAMETOOLONG beyond). */
+#define WALK_BUF (2 * WFS_PATH_MAX + 512)
+static char g_wbuf[WALK_BUF];
+
+/* A name the host may see: non-empty, <= 255 bytes, no '/', no NUL, not "." or "..".
+ * Errors: ENOENT (empty), ENAMETOOLONG, EINVAL. */
+werr_t check_name(const char *name, uint32_t len) {
+  if (len == 0) return WASI_ENOENT;
+  if (len > 255) return WASI_ENAMETOOLONG;
+  if (memchr(name, '/', len) || memchr(name, 0, len)) return WASI_EINVAL;
+  if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))) return WASI_EINVAL;
+  return 0;
+}
+
+/* Resolves `path` (len bytes, not NUL-terminated) from directory `start`.
+ * flags: W_FOLLOW (follow a final symlink), W_PARENT (return the final component's directory
+ * and name instead of looking it up), W_DIR (final must be a directory).
+ * Preconditions: start is a positive directory dentry.
+ * On success fills *w (see walk_t); w->name points into a static buffer valid until the next
+ * walk. Errors: ENOENT (empty path or missing component), EINVAL (NUL in the path),
+ * ENOTCAPABLE (absolute path or target, `..` above start), ENOTDIR, ELOOP, ENAMETOOLONG,
+ * and lookup errors. */
+werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, walk_t *w) {
+  memset(w, 0, sizeof *w);
+  if (len == 0) return WASI_ENOENT;
+  if (memchr(path, 0, len)) return WASI_EINVAL;
+  if (path[0] == '/') return WASI_ENOTCAPABLE;
+  if (len > WFS_PATH_MAX) return WASI_ENAMETOOLONG;
+  char *end = g_wbuf + WALK_BUF;
+  char *rest = end - len;
+  memcpy(rest, path, len);
+
+  dentry_t *cur = start;
+  dentry_touch(cur);
+  uint32_t depth = 0, symlinks = 0;
+  werr_t e;
+  if (g_shared && (e = dentry_meta(cur))) return e; /* refresh the start (refreshStart) */
+
+  for (;;) {
+    while (rest < end && *rest == '/') rest++;
+    if (rest == end) { /* only slashes were left: the result is cur, a directory */
+      w->d = cur;
+      w->trailing_slash = 1;
+      if (flags & W_PARENT) w->final_dot = 1;
+      return 0;
+    }
+    char *comp = rest;
+    char *slash = memchr(comp, '/', (size_t)(end - comp));
+    uint32_t clen = (uint32_t)((slash ? slash : end) - comp);
+    char *after = comp + clen;
+    char *p = after;
+    while (p < end && *p == '/') p++;
+    int last = p == end;
+    int trailing = last && after < end;
+
+    if (clen == 1 && comp[0] == '.') {
+      rest = after;
+      if (last) {
+        w->d = cur;
+        w->trailing_slash = trailing;
+        w->final_dot = (flags & W_PARENT) ? 1 : 0;
+        return 0;
+      }
+      continue;
+    }
+    if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
+      if (depth == 0 || !cur->parent) return WASI_ENOTCAPABLE;
+      cur = cur->parent;
+      depth--;
+      dentry_touch(cur);
+      rest = after;
+      if (last) {
+        w->d = cur;
+        w->trailing_slash = trailing;
+        w->final_dot = (flags & W_PARENT) ? 2 : 0;
+        return 0;
+      }
+      continue;
+    }
+    if (clen > 255) return WASI_ENAMETOOLONG;
+
+    if (last && (flags & W_PARENT)) {
+      /* NUL-terminate the name in place: it is followed by '/' or is at the end. */
+      if (after < end) {
+        *after = 0;
+      } else { /* at the very end: move it one byte left to make room for the NUL */
+        if (comp == g_wbuf) return WASI_ENAMETOOLONG;
+        memmove(comp - 1, comp, clen);
+        comp--;
+        comp[clen] = 0;
+      }
+      w->dir = cur;
+      w->name = comp;
+      w->name_len = clen;
+      w->trailing_slash = trailing;
+      return 0;
+    }
+
+    /* The name must be NUL-terminated for the host: copy it to a small buffer. */
+    char name[256];
+    memcpy(name, comp, clen);
+    name[clen] = 0;
+    dentry_t *child;
+    e = dentry_lookup(cur, name, clen, !last, &child);
+    if (e) return e;
+
+    if (d_is_lnk(child) && (!last || (flags & W_FOLLOW) || trailing)) {
+      if (++symlinks > g_limits.max_symlinks) return WASI_ELOOP;
+      e = dentry_target(child);
+      if (e) return e;
+      uint32_t tlen = child->target_len;
+      if (tlen == 0) return WASI_ENOENT;
+      if (child->target[0] == '/') return WASI_ENOTCAPABLE;
+      /* rest := target + after. `after` is empty or starts with '/', so a trailing slash of
+       * the original path still applies to the target's last component. */
+      if ((size_t)(after - g_wbuf) < tlen) return WASI_ENAMETOOLONG;
+      rest = after - tlen;
+      memcpy(rest, child->target, tlen);
+      continue;
+    }
+    if (!last) {
+      if (!d_is_dir(child)) return WASI_ENOTDIR;
+      cur = child;
+      depth++;
+      rest = after;
+      continue;
+    }
+    if ((trailing || (flags & W_DIR)) && !d_is_dir(child)) return WASI_ENOTDIR;
+    w->d = child;
+    w->dir = cur;
+    w->trailing_slash = trailing;
+    return 0;
+  }
+}
