@@ -132,7 +132,7 @@ werr_t unlink_at(dentry_t *dir, const char *name, uint32_t len, int is_dir, int 
 werr_t symlink_at(const char *target, dentry_t *dir, const char *name, uint32_t len, int trailing);
 werr_t link_at(dentry_t *src, dentry_t *dir, const char *name, uint32_t len, int trailing);
 werr_t rename_paths(dentry_t *ostart, uint32_t len1, dentry_t *nstart, uint32_t len2, uint32_t flags);
-werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflags, int readable, int writable, dentry_t **out);
+werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflags, int readable, int writable, uint32_t mode, dentry_t **out);
 werr_t set_size(dentry_t *d, int64_t size);
 werr_t set_times(dentry_t *d, const l_timespec_t *times);
 werr_t allocate(dentry_t *d, int32_t mode, int64_t off, int64_t len);

@@ -156,7 +156,7 @@ werr_t rename_paths(dentry_t *ostart, uint32_t len1, dentry_t *nstart, uint32_t 
  * Errors: EEXIST (CREAT|EXCL and present), ELOOP (final symlink not followed), EISDIR
  * (CREAT with a trailing slash or on a directory), ENOTDIR, EINVAL (CREAT|DIRECTORY),
  * walk errors, host errors. */
-werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflags, int readable, int writable, dentry_t **out) {
+werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflags, int readable, int writable, uint32_t mode, dentry_t **out) {
   extern wfs_io_t g_io;
   walk_t w;
   werr_t e;
@@ -199,7 +199,7 @@ werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflag
     int32_t pfd;
     if ((e = dentry_dir_fd(dir, &pfd))) return e;
     int32_t acc = readable && writable ? L_O_RDWR : writable ? L_O_WRONLY : L_O_RDONLY;
-    int32_t fd = dentry_host_open(pfd, name, L_O_CREAT | L_O_EXCL | L_O_NONBLOCK | L_O_NOCTTY | acc, 0666);
+    int32_t fd = dentry_host_open(pfd, name, L_O_CREAT | L_O_EXCL | L_O_NONBLOCK | L_O_NOCTTY | acc, (int32_t)(mode & 07777));
     if (fd == -17 && !(oflags & WASI_OFLAGS_EXCL)) { /* raced with a creator: open it instead */
       dentry_forget_name(dir, name, len);
       continue;

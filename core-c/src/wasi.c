@@ -947,7 +947,7 @@ WFS_EXPORT(wfs_path_open) uint32_t wfs_path_open(uint32_t fd, uint32_t dirflags,
   if ((base | inh) & ~g->rights_inh) return WASI_ENOTCAPABLE;
   int readable = (base & RIGHTS_NEED_READ) != 0, writable = (base & RIGHTS_NEED_WRITE) != 0;
   dentry_t *d;
-  e = open_path(g->d, len1, follow_flag(dirflags), oflags, readable, writable, &d);
+  e = open_path(g->d, len1, follow_flag(dirflags), oflags, readable, writable, 0666, &d);
   if (e) return e;
   if (d_is_dir(d) && (base & WASI_RIGHT_FD_WRITE) && !(oflags & WASI_OFLAGS_DIRECTORY)) {
     dentry_unref(d);

@@ -156,4 +156,18 @@ WFS_IMPORT(poll) int32_t host_poll(l_pollfd_t *fds, uint32_t n, int32_t timeout_
 /* clock_gettime(CLOCK_REALTIME) in ns: used for exclusive-mode timestamps of our own writes. */
 WFS_IMPORT(now_ns) int64_t host_now_ns(void);
 
+
+/* The `lisafs` import module: operations directfs cannot do with its own FDs and that need the
+ * gofer (the seed's controlFDLisa fallbacks: xattrs and chmod on O_PATH FDs of symlinks and
+ * sockets, set-times/chmod on a mount-root symlink or socket, bind/connect of Unix sockets).
+ * `path` is the file's path from its mount root (names joined by '/', NUL-terminated), `mount`
+ * the preopen it belongs to. Returns >= 0 or -errno; until a gofer is attached the host answers
+ * -EOPNOTSUPP and records the reason for the embedder. */
+#define LISAFS_OP_GETXATTR 1
+#define LISAFS_OP_SETXATTR 2
+#define LISAFS_OP_LISTXATTR 3
+#define LISAFS_OP_REMOVEXATTR 4
+#define LISAFS_OP_SETSTAT 5
+__attribute__((import_module("lisafs"), import_name("fallback"))) int32_t lisafs_fallback(uint32_t op, const char *path, uint32_t path_len);
+
 #endif
