@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { WASI, runWasi } from '../ts/index.js';
 import { PREVIEW1_NAMES } from '../ts/wasi/preview1.js';
 import { openHostFds } from '../ts/host/hostfd.js';
+import { coreWasiImports, lisafsImports, coreCandidates, loadCore, LISAFS_UNAVAILABLE } from '../ts/core/loader.js';
 import {
   WASI_EFAULT, WASI_EINVAL, WASI_RIGHT_FD_READ, WASI_ENAMETOOLONG, WASI_EBADF, WASI_ENOTSOCK, WASI_ENOSYS, WASI_RIGHTS_ALL,
   WASI_OFLAGS_CREAT, WASI_OFLAGS_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WASI_EVENTTYPE_CLOCK,
@@ -663,6 +664,83 @@ test('cli: guest args follow the module; argv[0] is the module path as given; --
   assert.is(r.stdout, `${args}\0x\0y z\0--not-a-flag\0`);
   const r2 = cli(['run', '--', args]);
   assert.is(r2.stdout, `${args}\0`);
+});
+
+// ---- loader ----------------------------------------------------------------------------------
+
+test('loader: io-block layout, per-instance cores, candidates honour WASI_DIRECTFS_CORE', () => {
+  const a = loadCore();
+  const b = loadCore();
+  assert.ok(a.x !== b.x, 'each load is a fresh instance with its own fd table');
+  assert.is(a.pathMax, 4096);
+  assert.is(a.iovMax, 1024);
+  assert.is(a.dataMax, 65536);
+  assert.ok(a.rAddr % 8 === 0 && a.outAddr > a.rAddr && a.path1Addr > a.outAddr && a.dataAddr > a.iovsAddr);
+  assert.is(a.setPath1(enc.encode('a/b')), 3);
+  assert.equal([...a.u8.subarray(a.path1Addr, a.path1Addr + 4)], [0x61, 0x2f, 0x62, 0]);
+  assert.throws(() => a.setPath2(new Uint8Array(4097)), RangeError);
+  assert.is(a.counters().length, 8);
+  const saved = process.env['WASI_DIRECTFS_CORE'];
+  process.env['WASI_DIRECTFS_CORE'] = '/elsewhere/core.wasm';
+  try {
+    assert.is(coreCandidates()[0], '/elsewhere/core.wasm');
+  } finally {
+    if (saved === undefined) delete process.env['WASI_DIRECTFS_CORE'];
+    else process.env['WASI_DIRECTFS_CORE'] = saved;
+  }
+  a.x.wfs_shutdown();
+  b.x.wfs_shutdown();
+});
+
+test('loader: the core\'s own WASI imports are exactly those listed; unknown ones trap clearly', () => {
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const imp = coreWasiImports(['clock_time_get', 'random_get', 'proc_exit', 'path_open'], () => mem);
+  assert.equal(Object.keys(imp).sort(), ['clock_time_get', 'path_open', 'proc_exit', 'random_get']);
+  assert.is(imp['clock_time_get']!(1, 0n, 0), 0);
+  assert.ok(new DataView(mem.buffer).getBigUint64(0, true) > 0n);
+  assert.is(imp['random_get']!(16, 32), 0);
+  assert.throws(() => imp['proc_exit']!(1), /core\.wasm called proc_exit\(1\)/);
+  assert.throws(() => imp['path_open']!(), /core\.wasm called wasi_snapshot_preview1\.path_open, which the core's loader does not provide/);
+});
+
+test('loader: lisafs imports answer -EOPNOTSUPP and say the gofer is missing', () => {
+  const seen: string[] = [];
+  const imp = lisafsImports(['walk', 'open'], (n) => seen.push(n));
+  assert.is(imp['walk']!(1, 2, 3), -95);
+  assert.is(imp['open']!(), -95);
+  assert.equal(seen, ['walk', 'open']);
+  assert.match(LISAFS_UNAVAILABLE, /needs the gofer \(lisafs\), which is not available yet/);
+});
+
+// ---- real guests (build/guests, compiled from test/guests/*.c by ./build.sh) -----------------
+
+for (const name of ['args-environ', 'clock-ns', 'random_get', 'proc_exit-code']) {
+  test(`cli: runs build/guests/${name}.wasm with the expected stdout and exit code`, () => {
+    const wasm = join(ROOT, 'build/guests', `${name}.wasm`);
+    const spec = JSON.parse(readFileSync(join(ROOT, 'test/guests', `${name}.json`), 'utf8')) as {
+      args?: string[]; env?: Record<string, string>; exit_code?: number; stdout?: string;
+    };
+    assert.ok(existsSync(wasm), `${wasm} is missing: run ./build.sh`);
+    const argv = ['run'];
+    for (const [k, v] of Object.entries(spec.env ?? {})) argv.push('--env', `${k}=${v}`);
+    argv.push(wasm, ...(spec.args ?? []));
+    const r = cli(argv);
+    assert.is(r.status, spec.exit_code ?? 0, r.stderr);
+    if (spec.stdout !== undefined) assert.is(r.stdout, spec.stdout);
+  });
+}
+
+test('cli: demo runs build/guests/demo.wasm, or says clearly that it is missing', () => {
+  const r = cli(['demo']);
+  if (existsSync(join(ROOT, 'build/guests/demo.wasm'))) {
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /mounted at \/work/);
+    assert.match(r.stdout, /host-side listing of /);
+    assert.match(r.stdout, /core counters:\n {2}host syscalls issued +\d+/);
+  } else {
+    assert.is(r.status, 2);
+    assert.match(r.stderr, /demo: build\/guests\/demo\.wasm is missing/);
+  }
 });
 
 test.after(() => {

@@ -138,7 +138,7 @@ export function corePath(): string {
 /** Builds exactly the wasi_snapshot_preview1 functions the core imports. The core is a reactor
  * whose libc may want a clock, randomness, stderr for debug prints and proc_exit on abort; any
  * other name traps with a message naming it. `getMem` returns the core memory once it exists. */
-function coreWasiImports(names: readonly string[], getMem: () => WebAssembly.Memory | null): Record<string, Function> {
+export function coreWasiImports(names: readonly string[], getMem: () => WebAssembly.Memory | null): Record<string, Function> {
   const dv = (): DataView => {
     const m = getMem();
     if (!m) throw new Error('wasi-directfs: core called WASI before its memory was available');
@@ -210,6 +210,20 @@ function coreWasiImports(names: readonly string[], getMem: () => WebAssembly.Mem
       throw new WebAssembly.RuntimeError(
         `wasi-directfs: core.wasm called wasi_snapshot_preview1.${name}, which the core's loader does not provide`);
     });
+  }
+  return out;
+}
+
+/** The `lisafs` import module while the gofer does not exist: every function answers
+ * -EOPNOTSUPP (Linux 95, which the core maps to ENOTSUP) and reports its name to `noted`. */
+export function lisafsImports(names: readonly string[], noted: (name: string) => void): Record<string, Function> {
+  const out: Record<string, Function> = {};
+  for (const name of names) {
+    out[name] = (): number => {
+      noted(name);
+      if (trace) writeSync(2, `wasi-directfs trace: core called lisafs.${name}: ${LISAFS_UNAVAILABLE}\n`);
+      return -L_EOPNOTSUPP;
+    };
   }
   return out;
 }
@@ -358,18 +372,12 @@ export function loadCore(): Core {
       }
       imports[mod] = provided;
     } else if (mod === 'lisafs') {
-      const lisafs: Record<string, Function> = {};
-      for (const name of names) {
-        lisafs[name] = (): number => {
-          if (core) {
-            core.lisafsCalls++;
-            core.lisafsMessage = `lisafs.${name} ${LISAFS_UNAVAILABLE}`;
-          }
-          if (trace) writeSync(2, `wasi-directfs trace: core called lisafs.${name}: ${LISAFS_UNAVAILABLE}\n`);
-          return -L_EOPNOTSUPP;
-        };
-      }
-      imports[mod] = lisafs;
+      imports[mod] = lisafsImports(names, (name) => {
+        if (core) {
+          core.lisafsCalls++;
+          core.lisafsMessage = `lisafs.${name} ${LISAFS_UNAVAILABLE}`;
+        }
+      });
     } else if (mod === 'wasi_snapshot_preview1') {
       imports[mod] = coreWasiImports(names, () => memory);
     } else {
