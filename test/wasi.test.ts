@@ -705,10 +705,12 @@ test('loader: the core\'s own WASI imports are exactly those listed; unknown one
 
 test('loader: lisafs imports answer -EOPNOTSUPP and say the gofer is missing', () => {
   const seen: string[] = [];
-  const imp = lisafsImports(['walk', 'open'], (n) => seen.push(n));
-  assert.is(imp['walk']!(1, 2, 3), -95);
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  new Uint8Array(mem.buffer).set(enc.encode('dir/sock'), 100);
+  const imp = lisafsImports(['fallback', 'open'], (n) => seen.push(n), () => mem);
+  assert.is(imp['fallback']!(2, 100, 8), -95);
   assert.is(imp['open']!(), -95);
-  assert.equal(seen, ['walk', 'open']);
+  assert.equal(seen, ['lisafs.fallback(setxattr, "dir/sock")', 'lisafs.open']);
   assert.match(LISAFS_UNAVAILABLE, /needs the gofer \(lisafs\), which is not available yet/);
 });
 

@@ -237,6 +237,7 @@ function run(argv: readonly string[]): number {
     limits: r.limits,
     returnOnExit: true,
   });
+  if (ran.code !== 0 && ran.code !== 134 && ran.wasi.lisafsMessage) say(`note: ${ran.wasi.lisafsMessage}`);
   ran.wasi.close();
   return ran.code;
 }

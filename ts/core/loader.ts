@@ -216,16 +216,34 @@ export function coreWasiImports(names: readonly string[], getMem: () => WebAssem
 
 /** The `lisafs` import module while the gofer does not exist: every function answers
  * -EOPNOTSUPP (Linux 95, which the core maps to ENOTSUP) and reports its name to `noted`. */
-export function lisafsImports(names: readonly string[], noted: (name: string) => void): Record<string, Function> {
+export function lisafsImports(names: readonly string[], noted: (what: string) => void,
+  getMem: () => WebAssembly.Memory | null = () => null): Record<string, Function> {
   const out: Record<string, Function> = {};
   for (const name of names) {
-    out[name] = (): number => {
-      noted(name);
-      if (trace) writeSync(2, `wasi-directfs trace: core called lisafs.${name}: ${LISAFS_UNAVAILABLE}\n`);
+    out[name] = (...args: unknown[]): number => {
+      const what = describeLisafs(name, args, getMem());
+      noted(what);
+      if (trace) writeSync(2, `wasi-directfs trace: core called ${what}: ${LISAFS_UNAVAILABLE}\n`);
       return -L_EOPNOTSUPP;
     };
   }
   return out;
+}
+
+const LISAFS_OPS = ['', 'getxattr', 'setxattr', 'listxattr', 'removexattr', 'setstat'];
+
+/** "lisafs.fallback(setxattr, "a/b")" for fallback(op, path, path_len) (imports.h); the path is
+ * decoded for this message only. Other names are shown bare. */
+function describeLisafs(name: string, args: unknown[], mem: WebAssembly.Memory | null): string {
+  if (name !== 'fallback' || typeof args[0] !== 'number') return `lisafs.${name}`;
+  const op = LISAFS_OPS[args[0]] ?? `op ${args[0]}`;
+  const ptr = Number(args[1]) >>> 0;
+  const len = Number(args[2]) >>> 0;
+  let path = '?';
+  if (mem && ptr + len <= mem.buffer.byteLength) {
+    path = new TextDecoder().decode(new Uint8Array(mem.buffer, ptr, Math.min(len, 4096)));
+  }
+  return `lisafs.fallback(${op}, ${JSON.stringify(path)})`;
 }
 
 // ---- Core ------------------------------------------------------------------------------------
@@ -372,12 +390,12 @@ export function loadCore(): Core {
       }
       imports[mod] = provided;
     } else if (mod === 'lisafs') {
-      imports[mod] = lisafsImports(names, (name) => {
+      imports[mod] = lisafsImports(names, (what) => {
         if (core) {
           core.lisafsCalls++;
-          core.lisafsMessage = `lisafs.${name} ${LISAFS_UNAVAILABLE}`;
+          core.lisafsMessage = `${what} ${LISAFS_UNAVAILABLE}`;
         }
-      });
+      }, () => memory);
     } else if (mod === 'wasi_snapshot_preview1') {
       imports[mod] = coreWasiImports(names, () => memory);
     } else {
