@@ -561,6 +561,24 @@ test('read-only preopens refuse writes; close() releases every host FD', () => {
   wasi.close(); // idempotent
 });
 
+test('a WASI object dropped without close() releases its host FDs when collected', () => {
+  const index = join(ROOT, 'dist/index.js');
+  const script = `
+    import { readdirSync } from 'node:fs';
+    const { WASI } = await import(${JSON.stringify(index)});
+    const count = () => readdirSync('/proc/self/fd').length;
+    const before = count();
+    (() => { for (let i = 0; i < 5; i++) new WASI({ preopens: { '/a': ${JSON.stringify(tmp)}, '/b': ${JSON.stringify(tmp)} } }); })();
+    const held = count() - before;
+    for (let i = 0; i < 20 && count() > before; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
+    console.log(JSON.stringify({ held, after: count() - before }));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  const { held, after } = JSON.parse(r.stdout) as { held: number; after: number };
+  assert.ok(held >= 10, `preopens held ${held} host FDs`);
+  assert.is(after, 0);
+});
+
 test('WASI class: node:wasi behaviours (start returns the exit code, twice throws, options checked)', () => {
   const wasi = new WASI({ version: 'preview1' });
   const inst = new WebAssembly.Instance(new WebAssembly.Module(EXIT7), wasi.getImportObject() as unknown as WebAssembly.Imports);

@@ -86,6 +86,15 @@ function limitOption(name: string, v: unknown): number {
   return v;
 }
 
+/** Releases the host FDs of a WASI object that was dropped without close(). */
+const unclosed = new FinalizationRegistry<Core>((core) => {
+  try {
+    core.x.wfs_shutdown();
+  } catch {
+    // the core trapped earlier; its FDs go when the process ends
+  }
+});
+
 export class WASI {
   /** The wasi_snapshot_preview1 functions (node:wasi's property of the same name). */
   readonly wasiImport: Preview1Imports;
@@ -166,6 +175,7 @@ export class WASI {
     }
     const p = new Preview1(core, this.mem, new StringTable(args), new StringTable(envList));
     this.wasiImport = buildPreview1(p);
+    unclosed.register(this, core, this);
   }
 
   /** node:wasi's import object: { wasi_snapshot_preview1: wasiImport }. */
@@ -244,6 +254,7 @@ export class WASI {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    unclosed.unregister(this);
     this.core.x.wfs_shutdown();
   }
 }
