@@ -30,7 +30,7 @@ done
 
 if newer dist/.ts-stamp ts test tsconfig.json package.json; then
   echo "esbuild ts/ -> dist/"
-  entries=$(ls ts/index.ts ts/cli.ts ts/lisafs/gofer-main.ts 2>/dev/null)
+  entries=$(ls ts/index.ts ts/cli.ts ts/lisafs/gofer-main.ts 2>/dev/null || true)
   # shellcheck disable=SC2086
   esbuild $entries --bundle --platform=node --format=esm --target=node20 \
     --outdir=dist --external:koffi --log-level=warning \

@@ -5,3 +5,5 @@
 export { WASI, WasiError, WasiExit, runWasi } from './wasi/index.js';
 export type { WASIOptions, WASILimits, RunWasiOptions } from './wasi/index.js';
 export * as wasiDefs from './wasi/defs.js';
+export { mount, Filesystem, FsError, errnoCode } from './fs.js';
+export type { Stats, StatFs, DirEntry, MountOptions, Counters } from './fs.js';

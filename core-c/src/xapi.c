@@ -17,27 +17,31 @@ static inline void put_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 /* The dentry named by (fd, flags, path1[len1]): the fd's own dentry with WFS_X_EMPTY_PATH,
  * else path1 resolved from the directory fd (following a final symlink with WFS_X_FOLLOW).
  * Errors: EBADF, ENOTDIR, walk errors. */
-static werr_t x_resolve(uint32_t fd, uint32_t flags, uint32_t len1, dentry_t **out) {
+static werr_t x_resolve_r(uint32_t fd, uint32_t flags, uint32_t len1, uint64_t need_path, uint64_t need_fd, dentry_t **out) {
   gfd_t *g;
   werr_t e;
   if (flags & WFS_X_EMPTY_PATH) {
-    if ((e = fd_get(fd, 0, &g))) return e;
+    if ((e = fd_get(fd, need_fd, &g))) return e;
     if (g->kind != K_DENTRY) return WASI_EBADF;
     *out = g->d;
     dentry_touch(g->d);
     return 0;
   }
-  if ((e = fd_get_dir(fd, 0, &g))) return e;
+  if ((e = fd_get_dir(fd, need_path, &g))) return e;
   walk_t w;
   if ((e = walk(g->d, g_io.path1, len1, (flags & WFS_X_FOLLOW) ? W_FOLLOW : 0, &w))) return e;
   *out = w.d;
   return 0;
 }
+#define x_resolve(fd, flags, len1, out) x_resolve_r(fd, flags, len1, 0, 0, out)
+/* Changing metadata needs the set-times rights (a read-only mount has none). */
+#define x_resolve_w(fd, flags, len1, out) \
+  x_resolve_r(fd, flags, len1, WASI_RIGHT_PATH_FILESTAT_SET_TIMES, WASI_RIGHT_FD_FILESTAT_SET_TIMES, out)
 
 /* Directory and final name of path1 from a directory fd (for creations). */
-static werr_t x_parent(uint32_t fd, uint32_t len1, walk_t *w) {
+static werr_t x_parent(uint32_t fd, uint32_t len1, uint64_t need, walk_t *w) {
   gfd_t *g;
-  werr_t e = fd_get_dir(fd, 0, &g);
+  werr_t e = fd_get_dir(fd, need, &g);
   if (e) return e;
   if ((e = walk(g->d, g_io.path1, len1, W_PARENT, w))) return e;
   return w->final_dot ? WASI_EEXIST : 0;
@@ -67,10 +71,13 @@ static werr_t via_lisafs(uint32_t op, dentry_t *d) {
 WFS_EXPORT(wfs_x_open) uint32_t wfs_x_open(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t lflags, uint32_t mode) {
   BEGIN();
   gfd_t *g;
-  werr_t e = fd_get_dir(fd, 0, &g);
+  uint64_t need = WASI_RIGHT_PATH_OPEN | ((lflags & L_O_CREAT) ? WASI_RIGHT_PATH_CREATE_FILE : 0) |
+                  ((lflags & L_O_TRUNC) ? WASI_RIGHT_PATH_FILESTAT_SET_SIZE : 0);
+  werr_t e = fd_get_dir(fd, need, &g);
   if (e) return e;
   uint32_t acc = lflags & L_O_ACCMODE;
   if (acc == 3) return WASI_EINVAL;
+  if (acc != L_O_RDONLY && !(g->rights_inh & WASI_RIGHT_FD_WRITE)) return WASI_ENOTCAPABLE;
   uint32_t oflags = 0;
   if (lflags & L_O_CREAT) oflags |= WASI_OFLAGS_CREAT;
   if (lflags & L_O_EXCL) oflags |= WASI_OFLAGS_EXCL;
@@ -125,7 +132,7 @@ WFS_EXPORT(wfs_x_stat) uint32_t wfs_x_stat(uint32_t fd, uint32_t flags, uint32_t
 WFS_EXPORT(wfs_x_chmod) uint32_t wfs_x_chmod(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t mode) {
   BEGIN();
   dentry_t *d;
-  werr_t e = x_resolve(fd, flags, len1, &d);
+  werr_t e = x_resolve_w(fd, flags, len1, &d);
   if (e) return e;
   if (d_is_lnk(d)) return WASI_ENOTSUP;
   int32_t r = -9;
@@ -148,7 +155,7 @@ WFS_EXPORT(wfs_x_chmod) uint32_t wfs_x_chmod(uint32_t fd, uint32_t flags, uint32
 WFS_EXPORT(wfs_x_chown) uint32_t wfs_x_chown(uint32_t fd, uint32_t flags, uint32_t len1, int32_t uid, int32_t gid) {
   BEGIN();
   dentry_t *d;
-  werr_t e = x_resolve(fd, flags, len1, &d);
+  werr_t e = x_resolve_w(fd, flags, len1, &d);
   if (e) return e;
   if (uid == -1 && gid == -1) return 0;
   int32_t hfd;
@@ -162,7 +169,7 @@ WFS_EXPORT(wfs_x_chown) uint32_t wfs_x_chown(uint32_t fd, uint32_t flags, uint32
 WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, uint32_t len1, int64_t atime, int64_t mtime) {
   BEGIN();
   dentry_t *d;
-  werr_t e = x_resolve(fd, flags, len1, &d);
+  werr_t e = x_resolve_w(fd, flags, len1, &d);
   if (e) return e;
   l_timespec_t ts[2];
   int64_t t[2] = {atime, mtime};
@@ -179,21 +186,21 @@ WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, ui
 WFS_EXPORT(wfs_x_truncate) uint32_t wfs_x_truncate(uint32_t fd, uint32_t flags, uint32_t len1, int64_t size) {
   BEGIN();
   dentry_t *d;
-  werr_t e = x_resolve(fd, flags | WFS_X_FOLLOW, len1, &d);
+  werr_t e = x_resolve_r(fd, flags | WFS_X_FOLLOW, len1, WASI_RIGHT_PATH_FILESTAT_SET_SIZE, WASI_RIGHT_FD_FILESTAT_SET_SIZE, &d);
   return e ? e : set_size(d, size);
 }
 
 WFS_EXPORT(wfs_x_mkdir) uint32_t wfs_x_mkdir(uint32_t fd, uint32_t len1, uint32_t mode) {
   BEGIN();
   walk_t w;
-  werr_t e = x_parent(fd, len1, &w);
+  werr_t e = x_parent(fd, len1, WASI_RIGHT_PATH_CREATE_DIRECTORY, &w);
   return e ? e : mkdir_at(w.dir, w.name, w.name_len, mode & 07777);
 }
 
 WFS_EXPORT(wfs_x_mknod) uint32_t wfs_x_mknod(uint32_t fd, uint32_t len1, uint32_t mode, uint32_t dev) {
   BEGIN();
   walk_t w;
-  werr_t e = x_parent(fd, len1, &w);
+  werr_t e = x_parent(fd, len1, WASI_RIGHT_PATH_CREATE_FILE, &w);
   if (e) return e;
   if (w.trailing_slash) return WASI_ENOENT;
   return mknod_at(w.dir, w.name, w.name_len, mode, dev);
@@ -202,8 +209,8 @@ WFS_EXPORT(wfs_x_mknod) uint32_t wfs_x_mknod(uint32_t fd, uint32_t len1, uint32_
 WFS_EXPORT(wfs_x_rename) uint32_t wfs_x_rename(uint32_t fd, uint32_t len1, uint32_t newfd, uint32_t len2, uint32_t rflags) {
   BEGIN();
   gfd_t *go, *gn;
-  werr_t e = fd_get_dir(fd, 0, &go);
-  if (e || (e = fd_get_dir(newfd, 0, &gn))) return e;
+  werr_t e = fd_get_dir(fd, WASI_RIGHT_PATH_RENAME_SOURCE, &go);
+  if (e || (e = fd_get_dir(newfd, WASI_RIGHT_PATH_RENAME_TARGET, &gn))) return e;
   if (rflags & ~(uint32_t)(L_RENAME_NOREPLACE | L_RENAME_EXCHANGE)) return WASI_EINVAL;
   return rename_paths(go->d, len1, gn->d, len2, rflags);
 }
@@ -263,7 +270,7 @@ WFS_EXPORT(wfs_x_getxattr) uint32_t wfs_x_getxattr(uint32_t fd, uint32_t flags, 
 WFS_EXPORT(wfs_x_setxattr) uint32_t wfs_x_setxattr(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t len2, uint32_t vlen, uint32_t xflags) {
   BEGIN();
   dentry_t *d;
-  werr_t e = x_resolve(fd, flags, len1, &d);
+  werr_t e = x_resolve_w(fd, flags, len1, &d);
   if (e || (e = xattr_name(len2))) return e;
   if (vlen > WFS_DATA_MAX) return WASI_E2BIG;
   if (xflags & ~3u) return WASI_EINVAL;
@@ -295,7 +302,7 @@ WFS_EXPORT(wfs_x_listxattr) uint32_t wfs_x_listxattr(uint32_t fd, uint32_t flags
 WFS_EXPORT(wfs_x_removexattr) uint32_t wfs_x_removexattr(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t len2) {
   BEGIN();
   dentry_t *d;
-  werr_t e = x_resolve(fd, flags, len1, &d);
+  werr_t e = x_resolve_w(fd, flags, len1, &d);
   if (e || (e = xattr_name(len2))) return e;
   int32_t hfd = -1;
   int lisafs;

@@ -1,0 +1,542 @@
+/* fs.ts — the Filesystem API: a host directory mounted through the directfs core, for embedders
+ * who want the filesystem without a WASI guest.
+ *
+ * Owns: `mount()`, the `Filesystem` class (the seed's operations on paths relative to the mount
+ * root and on numeric handles), the WASI errno -> JS `FsError` conversion of the public API.
+ * Must not: resolve paths itself (the core's walk does), touch host FDs (only openRoot at mount),
+ * or cache anything (the core's dentry cache is the cache).
+ * Paths are strings (UTF-8) or Uint8Array bytes, relative to the mount root; a leading '/'
+ * means the mount root. Errors are FsError with `code` ('ENOENT', ...), `path` and `syscall`.
+ */
+
+import { loadCore, type Core, type CoreExports } from './core/loader.js';
+import { openRoot } from './host/hostfd.js';
+import { WFS_INIT_SHARED, WFS_MEM_CORE, WFS_X_EMPTY_PATH, WFS_X_FOLLOW } from './core/abi.js';
+
+/** The wfs_x_* exports of wfs.h (Filesystem API extensions). */
+interface XExports {
+  wfs_x_open(fd: number, flags: number, len1: number, oflags: number, mode: number): number;
+  wfs_x_stat(fd: number, flags: number, len1: number): number;
+  wfs_x_chmod(fd: number, flags: number, len1: number, mode: number): number;
+  wfs_x_chown(fd: number, flags: number, len1: number, uid: number, gid: number): number;
+  wfs_x_utimens(fd: number, flags: number, len1: number, atime: bigint, mtime: bigint): number;
+  wfs_x_truncate(fd: number, flags: number, len1: number, size: bigint): number;
+  wfs_x_mkdir(fd: number, len1: number, mode: number): number;
+  wfs_x_mknod(fd: number, len1: number, mode: number, dev: number): number;
+  wfs_x_rename(fd: number, len1: number, newfd: number, len2: number, flags: number): number;
+  wfs_x_statfs(fd: number, flags: number, len1: number): number;
+  wfs_x_getxattr(fd: number, flags: number, len1: number, len2: number, size: number): number;
+  wfs_x_setxattr(fd: number, flags: number, len1: number, len2: number, vlen: number, xflags: number): number;
+  wfs_x_listxattr(fd: number, flags: number, len1: number, size: number): number;
+  wfs_x_removexattr(fd: number, flags: number, len1: number, len2: number): number;
+  wfs_x_allocate(fd: number, mode: number, off: bigint, len: bigint): number;
+}
+
+/** WASI errno -> the Linux-style code the public API reports (one table; unknown -> EIO). */
+const ERRNO_CODES: Readonly<Record<number, string>> = {
+  1: 'E2BIG', 2: 'EACCES', 6: 'EAGAIN', 8: 'EBADF', 10: 'EBUSY', 20: 'EEXIST', 21: 'EFAULT', 22: 'EFBIG',
+  25: 'EILSEQ', 27: 'EINTR', 28: 'EINVAL', 29: 'EIO', 31: 'EISDIR', 32: 'ELOOP', 33: 'EMFILE', 34: 'EMLINK',
+  37: 'ENAMETOOLONG', 41: 'ENFILE', 43: 'ENODEV', 44: 'ENOENT', 48: 'ENOMEM', 51: 'ENOSPC', 52: 'ENOSYS',
+  54: 'ENOTDIR', 55: 'ENOTEMPTY', 57: 'ENOTSOCK', 58: 'EOPNOTSUPP', 59: 'ENOTTY', 60: 'ENXIO', 61: 'EOVERFLOW',
+  63: 'EPERM', 64: 'EPIPE', 68: 'ERANGE', 69: 'EROFS', 70: 'ESPIPE', 72: 'ESTALE', 73: 'ETIMEDOUT',
+  74: 'ETXTBSY', 75: 'EXDEV', 76: 'ENOTCAPABLE', 19: 'EDQUOT', 1061: 'ENODATA',
+};
+
+export function errnoCode(errno: number): string {
+  return ERRNO_CODES[errno] ?? 'EIO';
+}
+
+/** An error of the Filesystem API: `code` ('ENOENT', ...), the WASI `errno`, the `path` and the
+ * operation (`syscall`). */
+export class FsError extends Error {
+  readonly code: string;
+  readonly errno: number;
+  readonly path: string;
+  readonly syscall: string;
+  constructor(errno: number, syscall: string, path: string, detail?: string) {
+    const code = errnoCode(errno);
+    super(`${code}: ${syscall} '${path}'${detail ? `: ${detail}` : ''}`);
+    this.name = 'FsError';
+    this.code = code;
+    this.errno = errno;
+    this.path = path;
+    this.syscall = syscall;
+  }
+}
+
+export interface Stats {
+  dev: number;
+  ino: bigint;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: bigint;
+  blksize: number;
+  blocks: bigint;
+  /** Nanoseconds since the epoch. */
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  birthtimeNs: bigint;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+export interface StatFs {
+  type: bigint;
+  bsize: bigint;
+  blocks: bigint;
+  bfree: bigint;
+  bavail: bigint;
+  files: bigint;
+  ffree: bigint;
+  namelen: bigint;
+}
+
+export interface DirEntry {
+  name: string;
+  /** The exact bytes of the name (names need not be UTF-8). */
+  nameBytes: Uint8Array;
+  ino: bigint;
+  /** WASI filetype: 3 directory, 4 regular file, 7 symlink, ... */
+  type: number;
+}
+
+export interface MountOptions {
+  /** Mount read-only: every write right is dropped (writes fail with ENOTCAPABLE). */
+  readonly?: boolean;
+  /** 'exclusive' (default): the cache is authoritative. 'shared': revalidate on every walk. */
+  interop?: 'exclusive' | 'shared';
+  limits?: { maxFds?: number; maxDentries?: number; hostFdBudget?: number };
+}
+
+/** Counters of the core (wfs_stat_counter), for tests and the benchmark. */
+export interface Counters {
+  syscalls: number;
+  hits: number;
+  misses: number;
+  dentries: number;
+  dentryFds: number;
+  evictions: number;
+  rpcs: number;
+  hostFds: number;
+}
+
+// Linux open flags accepted by open()
+export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000,
+  O_APPEND = 0o2000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000;
+export const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
+const FLAG_STRINGS: Readonly<Record<string, number>> = {
+  r: O_RDONLY, 'r+': O_RDWR, w: O_WRONLY | O_CREAT | O_TRUNC, 'w+': O_RDWR | O_CREAT | O_TRUNC,
+  wx: O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 'wx+': O_RDWR | O_CREAT | O_TRUNC | O_EXCL,
+  a: O_WRONLY | O_CREAT | O_APPEND, 'a+': O_RDWR | O_CREAT | O_APPEND, ax: O_WRONLY | O_CREAT | O_APPEND | O_EXCL,
+};
+
+type PathLike = string | Uint8Array;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
+
+/** A mounted host directory. Not thread-safe: one Filesystem per thread. */
+export class Filesystem {
+  private readonly core: Core;
+  private readonly x: CoreExports & XExports;
+  private readonly root: number;
+  private closed = false;
+  readonly hostDir: string;
+
+  /** Use mount(). Takes ownership of nothing until the core adopts the root FD. */
+  constructor(hostDir: string, options: MountOptions = {}) {
+    this.hostDir = hostDir;
+    this.core = loadCore();
+    this.x = this.core.x as CoreExports & XExports;
+    const l = options.limits ?? {};
+    const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? 0);
+    if (e) throw new FsError(e, 'mount', hostDir, 'core initialisation failed');
+    const hostFd = openRoot(hostDir); // throws with code and path
+    const name = this.core.setPath1(enc.encode('/'));
+    const pe = this.x.wfs_preopen(hostFd, name, options.readonly ? 1 : 0); // owns hostFd from here
+    if (pe) throw new FsError(pe, 'mount', hostDir);
+    this.root = this.core.r32(0);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private live(): void {
+    if (this.closed) throw new FsError(8, 'use', this.hostDir, 'the filesystem is unmounted');
+  }
+
+  /** Copies a path into path1 (or path2); returns its length. "" and "/" mean the root ("."). */
+  private path(p: PathLike, second = false): number {
+    this.live();
+    let bytes = typeof p === 'string' ? enc.encode(p) : p;
+    let i = 0;
+    while (i < bytes.length && bytes[i] === 0x2f) i++;
+    bytes = i === bytes.length ? enc.encode('.') : bytes.subarray(i);
+    if (bytes.length > this.core.pathMax) throw new FsError(37, 'path', String(p));
+    return second ? this.core.setPath2(bytes) : this.core.setPath1(bytes);
+  }
+
+  private check(e: number, syscall: string, p: PathLike | number): void {
+    if (e === 0) return;
+    const where = typeof p === 'number' ? `handle ${p}` : typeof p === 'string' ? p : dec.decode(p);
+    const detail = e === 58 && this.core.lisafsMessage ? this.core.lisafsMessage : undefined;
+    throw new FsError(e, syscall, where, detail);
+  }
+
+  private stats(): Stats {
+    const o = this.core.out(112);
+    const v = new DataView(o.buffer, o.byteOffset, o.byteLength);
+    const u = (i: number) => v.getBigUint64(i, true);
+    const mode = Number(u(16));
+    return {
+      dev: Number(u(0)), ino: u(8), mode, nlink: Number(u(24)), uid: Number(u(32)), gid: Number(u(40)),
+      rdev: Number(u(48)), size: u(56), blksize: Number(u(64)), blocks: u(72), atimeNs: v.getBigInt64(80, true),
+      mtimeNs: v.getBigInt64(88, true), ctimeNs: v.getBigInt64(96, true), birthtimeNs: v.getBigInt64(104, true),
+      isFile: () => (mode & S_IFMT) === S_IFREG,
+      isDirectory: () => (mode & S_IFMT) === S_IFDIR,
+      isSymbolicLink: () => (mode & S_IFMT) === S_IFLNK,
+    };
+  }
+
+  // ---- metadata ----------------------------------------------------------------------------------
+
+  /** stat (follows a final symlink unless follow is false). Errors: ENOENT, ENOTDIR, ELOOP, ENOTCAPABLE. */
+  stat(p: PathLike, opts: { follow?: boolean } = {}): Stats {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_stat(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n), 'stat', p);
+    return this.stats();
+  }
+
+  lstat(p: PathLike): Stats {
+    return this.stat(p, { follow: false });
+  }
+
+  fstat(h: number): Stats {
+    this.live();
+    this.check(this.x.wfs_x_stat(h, WFS_X_EMPTY_PATH, 0), 'fstat', h);
+    return this.stats();
+  }
+
+  /** Errors: EOPNOTSUPP (symlinks), ENOENT, EPERM. */
+  chmod(p: PathLike, mode: number, opts: { follow?: boolean } = {}): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_chmod(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, mode), 'chmod', p);
+  }
+
+  fchmod(h: number, mode: number): void {
+    this.live();
+    this.check(this.x.wfs_x_chmod(h, WFS_X_EMPTY_PATH, 0, mode), 'fchmod', h);
+  }
+
+  /** -1 keeps an id. Never follows a final symlink unless follow is true. */
+  chown(p: PathLike, uid: number, gid: number, opts: { follow?: boolean } = {}): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_chown(this.root, opts.follow ? WFS_X_FOLLOW : 0, n, uid, gid), 'chown', p);
+  }
+
+  /** Times in ns since the epoch; null keeps one, 'now' sets it to the current time. */
+  utimes(p: PathLike, atimeNs: bigint | null | 'now', mtimeNs: bigint | null | 'now', opts: { follow?: boolean } = {}): void {
+    const n = this.path(p);
+    const t = (x: bigint | null | 'now') => (x === null ? -1n : x === 'now' ? -2n : x);
+    this.check(this.x.wfs_x_utimens(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, t(atimeNs), t(mtimeNs)), 'utimes', p);
+  }
+
+  futimes(h: number, atimeNs: bigint | null | 'now', mtimeNs: bigint | null | 'now'): void {
+    this.live();
+    const t = (x: bigint | null | 'now') => (x === null ? -1n : x === 'now' ? -2n : x);
+    this.check(this.x.wfs_x_utimens(h, WFS_X_EMPTY_PATH, 0, t(atimeNs), t(mtimeNs)), 'futimes', h);
+  }
+
+  truncate(p: PathLike, size: number | bigint): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_truncate(this.root, WFS_X_FOLLOW, n, BigInt(size)), 'truncate', p);
+  }
+
+  ftruncate(h: number, size: number | bigint): void {
+    this.live();
+    this.check(this.x.wfs_fd_filestat_set_size(h, BigInt(size)), 'ftruncate', h);
+  }
+
+  statfs(p: PathLike = '/'): StatFs {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_statfs(this.root, WFS_X_FOLLOW, n), 'statfs', p);
+    const o = this.core.out(64);
+    const v = new DataView(o.buffer, o.byteOffset, o.byteLength);
+    const u = (i: number) => v.getBigUint64(i * 8, true);
+    return { type: u(0), bsize: u(1), blocks: u(2), bfree: u(3), bavail: u(4), files: u(5), ffree: u(6), namelen: u(7) };
+  }
+
+  // ---- directories and names -------------------------------------------------------------------
+
+  mkdir(p: PathLike, mode = 0o777): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_mkdir(this.root, n, mode), 'mkdir', p);
+  }
+
+  rmdir(p: PathLike): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_path_remove_directory(this.root, n), 'rmdir', p);
+  }
+
+  unlink(p: PathLike): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_path_unlink_file(this.root, n), 'unlink', p);
+  }
+
+  /** flags: RENAME_NOREPLACE, RENAME_EXCHANGE (renameat2). */
+  rename(from: PathLike, to: PathLike, flags = 0): void {
+    const n1 = this.path(from);
+    const n2 = this.path(to, true);
+    this.check(this.x.wfs_x_rename(this.root, n1, this.root, n2, flags), 'rename', from);
+  }
+
+  /** Hard link; never follows a final symlink of `existing`. */
+  link(existing: PathLike, newPath: PathLike): void {
+    const n1 = this.path(existing);
+    const n2 = this.path(newPath, true);
+    this.check(this.x.wfs_path_link(this.root, 0, n1, this.root, n2), 'link', newPath);
+  }
+
+  /** Creates `p` as a symlink to `target` (relative targets only: absolute ones are ENOTCAPABLE). */
+  symlink(target: PathLike, p: PathLike): void {
+    this.live();
+    const t = typeof target === 'string' ? enc.encode(target) : target;
+    if (t.length > this.core.pathMax) throw new FsError(37, 'symlink', String(p));
+    const n1 = this.core.setPath1(t);
+    const n2 = this.path(p, true);
+    this.check(this.x.wfs_path_symlink(n1, this.root, n2), 'symlink', p);
+  }
+
+  readlink(p: PathLike): string {
+    return dec.decode(this.readlinkBytes(p));
+  }
+
+  readlinkBytes(p: PathLike): Uint8Array {
+    const n = this.path(p);
+    this.check(this.x.wfs_path_readlink(this.root, n, this.core.dataMax), 'readlink', p);
+    return this.core.data(this.core.r32(0)).slice();
+  }
+
+  /** Only regular files (the seed's mknod: other types are EPERM). */
+  mknod(p: PathLike, mode: number, dev = 0): void {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_mknod(this.root, n, mode, dev), 'mknod', p);
+  }
+
+  /** Entries of a directory, "." and ".." first, in the host's order. */
+  readdir(p: PathLike = '/'): DirEntry[] {
+    const h = this.open(p, O_RDONLY | O_DIRECTORY);
+    try {
+      const out: DirEntry[] = [];
+      let cookie = 0n;
+      for (;;) {
+        const cap = this.core.dataMax;
+        this.check(this.x.wfs_fd_readdir(h, cookie, cap), 'readdir', p);
+        const used = Math.min(this.core.r32(0), cap + 4096);
+        const next = this.core.rBig(1);
+        const eof = this.core.r32(2) !== 0;
+        const buf = this.core.data(used).slice();
+        const v = new DataView(buf.buffer);
+        for (let off = 0; off + 24 <= used;) {
+          const len = v.getUint32(off + 16, true);
+          if (off + 24 + len > used) break;
+          const nameBytes = buf.slice(off + 24, off + 24 + len);
+          out.push({ name: dec.decode(nameBytes), nameBytes, ino: v.getBigUint64(off + 8, true), type: buf[off + 20]! });
+          off += 24 + len;
+        }
+        if (eof) break;
+        cookie = next;
+      }
+      return out;
+    } finally {
+      this.close(h);
+    }
+  }
+
+  // ---- xattrs ------------------------------------------------------------------------------------
+
+  private xname(name: string): number {
+    const b = enc.encode(name);
+    if (b.length > 255) throw new FsError(68, 'xattr', name);
+    return this.core.setPath2(b);
+  }
+
+  /** Errors: ENODATA (absent), EOPNOTSUPP (symlinks/sockets need the gofer, or fs has none). */
+  getxattr(p: PathLike, name: string, opts: { follow?: boolean } = {}): Uint8Array {
+    const n = this.path(p);
+    const n2 = this.xname(name);
+    this.check(this.x.wfs_x_getxattr(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, n2, this.core.dataMax), 'getxattr', p);
+    return this.core.data(this.core.r32(0)).slice();
+  }
+
+  /** flags: 1 XATTR_CREATE, 2 XATTR_REPLACE. */
+  setxattr(p: PathLike, name: string, value: Uint8Array | string, flags = 0, opts: { follow?: boolean } = {}): void {
+    const n = this.path(p);
+    const n2 = this.xname(name);
+    const v = typeof value === 'string' ? enc.encode(value) : value;
+    if (v.length > this.core.dataMax) throw new FsError(1, 'setxattr', String(p));
+    this.core.sync();
+    this.core.u8.set(v, this.core.dataAddr);
+    this.check(this.x.wfs_x_setxattr(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, n2, v.length, flags), 'setxattr', p);
+  }
+
+  listxattr(p: PathLike, opts: { follow?: boolean } = {}): string[] {
+    const n = this.path(p);
+    this.check(this.x.wfs_x_listxattr(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, this.core.dataMax), 'listxattr', p);
+    const s = dec.decode(this.core.data(this.core.r32(0)));
+    return s.split('\0').filter((x) => x.length > 0);
+  }
+
+  removexattr(p: PathLike, name: string, opts: { follow?: boolean } = {}): void {
+    const n = this.path(p);
+    const n2 = this.xname(name);
+    this.check(this.x.wfs_x_removexattr(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, n2), 'removexattr', p);
+  }
+
+  // ---- handles -----------------------------------------------------------------------------------
+
+  /** Opens a handle. flags: Linux O_* bits or 'r', 'r+', 'w', 'w+', 'wx', 'a', 'a+'. Follows a
+   * final symlink unless O_NOFOLLOW (then ELOOP). Errors: ENOENT, EEXIST, EISDIR, ENOTDIR, ELOOP,
+   * EACCES, EMFILE, ENOTCAPABLE. */
+  open(p: PathLike, flags: number | string = O_RDONLY, mode = 0o666): number {
+    const f = typeof flags === 'string' ? FLAG_STRINGS[flags] : flags;
+    if (f === undefined) throw new FsError(28, 'open', String(p), `unknown flags '${String(flags)}'`);
+    const n = this.path(p);
+    this.check(this.x.wfs_x_open(this.root, 0, n, f, mode), 'open', p);
+    return this.core.r32(0);
+  }
+
+  close(h: number): void {
+    this.live();
+    this.check(this.x.wfs_fd_close(h), 'close', h);
+  }
+
+  /** Reads into buf (at the handle's position, or at `position`); returns bytes read (0 at EOF). */
+  read(h: number, buf: Uint8Array, position?: number | bigint): number {
+    this.live();
+    let done = 0;
+    while (done < buf.length) {
+      const len = Math.min(buf.length - done, this.core.dataMax);
+      this.setIov(len);
+      const e = position === undefined
+        ? this.x.wfs_fd_read(h, WFS_MEM_CORE, 1)
+        : this.x.wfs_fd_pread(h, WFS_MEM_CORE, 1, BigInt(position) + BigInt(done));
+      this.check(e, 'read', h);
+      const n = this.core.r32(0);
+      buf.set(this.core.data(n), done);
+      done += n;
+      if (n < len) break;
+    }
+    return done;
+  }
+
+  /** Writes buf (at the handle's position, the end with O_APPEND, or `position`). */
+  write(h: number, buf: Uint8Array | string, position?: number | bigint): number {
+    this.live();
+    const b = typeof buf === 'string' ? enc.encode(buf) : buf;
+    let done = 0;
+    do {
+      const len = Math.min(b.length - done, this.core.dataMax);
+      this.core.sync();
+      this.core.u8.set(b.subarray(done, done + len), this.core.dataAddr);
+      this.setIov(len);
+      const e = position === undefined
+        ? this.x.wfs_fd_write(h, WFS_MEM_CORE, 1)
+        : this.x.wfs_fd_pwrite(h, WFS_MEM_CORE, 1, BigInt(position) + BigInt(done));
+      this.check(e, 'write', h);
+      const n = this.core.r32(0);
+      done += n;
+      if (n < len) break;
+    } while (done < b.length);
+    return done;
+  }
+
+  private setIov(len: number): void {
+    this.core.sync();
+    this.core.dv.setUint32(this.core.iovsAddr, this.core.dataAddr, true);
+    this.core.dv.setUint32(this.core.iovsAddr + 4, len, true);
+  }
+
+  /** whence: 0 SET, 1 CUR, 2 END. Returns the new position. */
+  seek(h: number, offset: number | bigint, whence = 0): bigint {
+    this.live();
+    this.check(this.x.wfs_fd_seek(h, BigInt(offset), whence), 'seek', h);
+    return this.core.rBig(0);
+  }
+
+  fsync(h: number): void {
+    this.live();
+    this.check(this.x.wfs_fd_sync(h), 'fsync', h);
+  }
+
+  fdatasync(h: number): void {
+    this.live();
+    this.check(this.x.wfs_fd_datasync(h), 'fdatasync', h);
+  }
+
+  /** fallocate(mode, offset, length); mode 0 grows the file like posix_fallocate. */
+  fallocate(h: number, offset: number | bigint, length: number | bigint, mode = 0): void {
+    this.live();
+    this.check(this.x.wfs_x_allocate(h, mode, BigInt(offset), BigInt(length)), 'fallocate', h);
+  }
+
+  readFile(p: PathLike): Uint8Array {
+    const h = this.open(p, O_RDONLY);
+    try {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const b = new Uint8Array(65536);
+        const n = this.read(h, b);
+        if (n === 0) break;
+        chunks.push(b.subarray(0, n));
+        total += n;
+      }
+      const out = new Uint8Array(total);
+      let o = 0;
+      for (const c of chunks) {
+        out.set(c, o);
+        o += c.length;
+      }
+      return out;
+    } finally {
+      this.close(h);
+    }
+  }
+
+  writeFile(p: PathLike, data: Uint8Array | string, mode = 0o666): void {
+    const h = this.open(p, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    try {
+      this.write(h, data);
+    } finally {
+      this.close(h);
+    }
+  }
+
+  // ---- life cycle --------------------------------------------------------------------------------
+
+  counters(): Counters {
+    const c = this.core.counters();
+    return {
+      syscalls: c[0]!, hits: c[1]!, misses: c[2]!, dentries: c[3]!, dentryFds: c[4]!, evictions: c[5]!, rpcs: c[6]!,
+      hostFds: c[7]!,
+    };
+  }
+
+  /** Releases every host FD the mount holds. Further calls throw EBADF. */
+  unmount(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.x.wfs_shutdown();
+  }
+}
+
+/** Mounts `hostDir` (opened once, O_DIRECTORY; every later access is relative to that FD). */
+export function mount(hostDir: string, options: MountOptions = {}): Filesystem {
+  return new Filesystem(hostDir, options);
+}
