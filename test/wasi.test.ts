@@ -357,6 +357,12 @@ test('poll_oneoff: no subscriptions -> EINVAL; a relative clock sleeps; earliest
     assert.is(w['poll_oneoff']!(0, 1024, 1, 2048), 0);
     assert.is(dv.getUint32(2048, true), 1);
     assert.is(dv.getBigUint64(1024, true), 7n);
+    // an absolute realtime deadline long past (the epoch) fires at once
+    clockSub(dv, 0, 9n, 0, 1n, 1);
+    assert.is(w['poll_oneoff']!(0, 1024, 1, 2048), 0);
+    assert.is(dv.getUint32(2048, true), 1);
+    assert.is(dv.getUint16(1032, true), 0);
+    assert.is(dv.getBigUint64(1024, true), 9n);
     // an invalid clock id is reported in the event
     clockSub(dv, 0, 8n, 42, 0n);
     assert.is(w['poll_oneoff']!(0, 1024, 1, 2048), 0);

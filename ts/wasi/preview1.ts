@@ -291,20 +291,23 @@ export class Preview1 {
     g.setUint16(e + 24, flags, true);
   }
 
-  /** Monotonic deadline (ns, process.hrtime scale) of the clock subscription at `s`, or -1n for an
-   * invalid clock id. `now` is the monotonic time the call started. */
+  /** Monotonic deadline (ns, process.hrtime scale, >= 0) of the clock subscription at `s`, or -1n
+   * for an invalid clock id. `now` is the monotonic time the call started. A CPU-time clock is
+   * approximated by elapsed time (nothing can wake a sleeper when CPU time passes). */
   private deadline(s: number, now: bigint): bigint {
     const g = this.mem.dv;
     const id = g.getUint32(s + 16, true);
     const timeout = g.getBigUint64(s + 24, true);
     const abs = (g.getUint16(s + 40, true) & WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) !== 0;
+    let d: bigint;
     switch (id) {
-      case WASI_CLOCKID_REALTIME: return abs ? timeout - REALTIME_BASE : now + timeout;
-      case WASI_CLOCKID_MONOTONIC: return abs ? timeout : now + timeout;
+      case WASI_CLOCKID_REALTIME: d = abs ? timeout - REALTIME_BASE : now + timeout; break;
+      case WASI_CLOCKID_MONOTONIC: d = abs ? timeout : now + timeout; break;
       case WASI_CLOCKID_PROCESS_CPUTIME_ID:
-      case WASI_CLOCKID_THREAD_CPUTIME_ID: return abs ? now + (timeout - cpuNs()) : now + timeout;
+      case WASI_CLOCKID_THREAD_CPUTIME_ID: d = abs ? now + (timeout - cpuNs()) : now + timeout; break;
       default: return -1n;
     }
+    return d < 0n ? 0n : d;
   }
 
   poll_oneoff(inPtr: number, outPtr: number, nsubs: number, neventsPtr: number): number {
@@ -743,7 +746,7 @@ export const PREVIEW1_NAMES = [
 ] as const;
 
 export type Preview1Name = (typeof PREVIEW1_NAMES)[number];
-export type Preview1Imports = Record<Preview1Name, (...args: never[]) => number>;
+export type Preview1Imports = Record<Preview1Name, (...args: (number | bigint)[]) => number>;
 
 /** What an import does with a JS exception: WasiExit passes through (it ends the guest), anything
  * else becomes EIO so the guest never sees a JS exception. */
