@@ -18,7 +18,7 @@ import {
   HostMemory, createHostImports, openRoot, closeHostFd, openHostFds, HOSTFD_SIGNATURES, HOST_IOV_MAX,
 } from '../ts/host/hostfd.js';
 import type { HostImports, HostError } from '../ts/host/hostfd.js';
-import { readImportsH, trampolineModule, repoRoot } from './helpers/wasm-imports.js';
+import { readImportsH, trampolineModule, repoRoot, functionImports } from './helpers/wasm-imports.js';
 
 // ---- Linux numbering -------------------------------------------------------------------------
 const EPERM = 1, ENOENT = 2, EBADF = 9, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22;
@@ -113,13 +113,24 @@ test('twin: imports.h, HOSTFD_SIGNATURES and createHostImports name the same fun
   }
   assert.equal(Object.keys(HOSTFD_SIGNATURES).sort(), sigs.map((s) => s.name).sort(), 'no extra signature');
   assert.equal(Object.keys(provided).sort(), sigs.map((s) => s.name).sort(), 'no extra import');
-  // core.wasm, once built, may import nothing else from hostfd.
+  // core.wasm, once built, imports nothing else from hostfd, each with the declared signature.
   const wasm = join(repoRoot(), 'dist', 'core.wasm');
   if (existsSync(wasm)) {
-    const wanted = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm)))
-      .filter((i) => i.module === 'hostfd').map((i) => i.name);
-    for (const n of wanted) assert.type(provided[n], 'function', `core.wasm imports hostfd.${n}`);
+    const bytes = readFileSync(wasm);
+    const wanted = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).filter((i) => i.module === 'hostfd');
+    const parsed = functionImports(bytes).filter((i) => i.module === 'hostfd');
+    assert.equal(parsed.map((i) => i.name), wanted.map((i) => i.name), 'wasm reader agrees with the engine');
+    for (const imp of parsed) {
+      assert.type(provided[imp.name], 'function', `core.wasm imports hostfd.${imp.name}`);
+      assert.equal([imp.params.join(' '), imp.result], HOSTFD_SIGNATURES[imp.name], `core.wasm's signature of ${imp.name}`);
+    }
   }
+});
+
+test('wasm reader: reads back the signatures of a module the writer made', () => {
+  const sigs = readImportsH();
+  const back = functionImports(trampolineModule('hostfd', sigs));
+  assert.equal(back.map((i) => [i.module, i.name, i.params.join(' '), i.result]), sigs.map((s) => ['hostfd', s.name, s.params.join(' '), s.result]));
 });
 
 test('through a wasm boundary: i64 as BigInt both ways, i32 above 2^31 arrive negative', () => {

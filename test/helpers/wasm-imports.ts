@@ -113,3 +113,77 @@ export function trampolineModule(module: string, sigs: ImportSig[]): Uint8Array<
     ...section(10, vec(bodies)),
   ]);
 }
+
+// ---- wasm reader -----------------------------------------------------------------------------
+
+const VALNAME: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+
+/** The function imports of a wasm binary with their signatures (multi-value results joined by
+ * spaces), read from its type and import sections. */
+export function functionImports(bytes: Uint8Array): Array<ImportSig & { module: string }> {
+  let p = 8;
+  const u = (): number => {
+    let r = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[p++] as number;
+      r += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) return r;
+    }
+  };
+  const name = (): string => {
+    const n = u();
+    const s = Buffer.from(bytes.subarray(p, p + n)).toString('utf8');
+    p += n;
+    return s;
+  };
+  const val = (): string => VALNAME[bytes[p++] as number] ?? '?';
+  const limits = (): void => {
+    const flags = u();
+    u();
+    if (flags & 1) u();
+  };
+  const types: Array<{ params: string[]; results: string[] }> = [];
+  const out: Array<ImportSig & { module: string }> = [];
+  while (p < bytes.length) {
+    const id = bytes[p++] as number;
+    const size = u();
+    const end = p + size;
+    if (id === 1) {
+      for (let n = u(); n > 0; n--) {
+        if (bytes[p++] !== 0x60) throw new Error('unsupported type form');
+        const params: string[] = [];
+        for (let k = u(); k > 0; k--) params.push(val());
+        const results: string[] = [];
+        for (let k = u(); k > 0; k--) results.push(val());
+        types.push({ params, results });
+      }
+    } else if (id === 2) {
+      for (let n = u(); n > 0; n--) {
+        const module = name();
+        const field = name();
+        const kind = bytes[p++];
+        if (kind === 0) {
+          const t = types[u()];
+          if (!t) throw new Error(`import ${module}.${field}: bad type index`);
+          out.push({ module, name: field, params: t.params, result: t.results.join(' ') });
+        } else if (kind === 1) {
+          p++; // reftype
+          limits();
+        } else if (kind === 2) {
+          limits();
+        } else if (kind === 3) {
+          p += 2; // valtype, mutability
+        } else if (kind === 4) {
+          p++; // tag attribute
+          u();
+        } else {
+          throw new Error(`unknown import kind ${kind}`);
+        }
+      }
+    }
+    p = end;
+  }
+  return out;
+}

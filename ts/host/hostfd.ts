@@ -13,7 +13,8 @@
  *    `closeHostFd()` and `openHostFds()` (fd-leak checks in tests).
  *
  * Must never:
- *  - cache anything (metadata, names, FDs): every call goes to the host;
+ *  - cache anything (metadata, names, FDs): every call goes to the host (HostMemory's address
+ *    memo remembers `base + offset` arithmetic only, see HostMemory.ptr);
  *  - apply policy (no flag added or removed, no name checked: the core validated names and
  *    added O_NOFOLLOW|O_CLOEXEC; this layer passes what it is given);
  *  - see a guest fd (all fds here are host fds chosen by the core) or a path (except openRoot);
@@ -61,8 +62,12 @@ type L = bigint; // int64_t / off_t arguments
  * 32-bit unsigned C parameters (mode_t, unsigned flags) are declared with their C type; koffi
  * takes the low 32 bits of the (possibly negative, as wasm i32 arrive in JS) number. size_t
  * parameters get `>>> 0` first so that a u32 above 2^31 is not sign-extended. */
+/* openat is variadic in C (`int openat(int, const char *, int, ...)`). On the targets we run on
+ * (x86_64 SysV, aarch64 Linux) a variadic int goes in the same register as a fixed one and glibc
+ * reads it with va_arg only for O_CREAT/O_TMPFILE, so a fixed 4-argument declaration is the
+ * same call without koffi's slower per-call variadic typing (openat is a hot path). */
 const c_openat = libc.func('int openat(int dirfd, intptr_t name, int flags, uint32_t mode)') as (a: I, b: I, c: I, d: I) => I;
-const c_open = libc.func('int open(const char *path, int flags, uint32_t mode)') as (p: string, f: I, m: I) => I;
+const c_open = libc.func('int open(const char *path, int flags, ...)') as (p: string, f: I) => I;
 const c_close = libc.func('int close(int fd)') as (fd: I) => I;
 const c_statx = libc.func('int statx(int dirfd, intptr_t name, int flags, uint32_t mask, intptr_t out)') as (a: I, b: I, c: I, d: I, e: I) => I;
 const c_getdents64 = libc.func('intptr_t getdents64(int fd, intptr_t buf, size_t len)') as (a: I, b: I, c: I) => I;
@@ -95,7 +100,7 @@ const c_pwritev2 = libc.func('intptr_t pwritev2(int fd, intptr_t iov, int iovcnt
 const c_writev = libc.func('intptr_t writev(int fd, intptr_t iov, int iovcnt)') as (a: I, b: I, c: I) => I;
 const c_poll = libc.func('int poll(intptr_t fds, uint64_t n, int timeout)') as (a: I, b: I, c: I) => I;
 const c_clock_gettime = libc.func('int clock_gettime(int clock, intptr_t ts)') as (a: I, b: I) => I;
-const c_fcntl = libc.func('int fcntl(int fd, int cmd, int arg)') as (a: I, b: I, c: I) => I;
+const c_fcntl = libc.func('int fcntl(int fd, int cmd, ...)') as (a: I, b: I) => I;
 
 const errno = koffi.errno as () => number;
 
@@ -595,7 +600,7 @@ export function openRoot(path: string): number {
   if (path.length === 0 || path.includes('\0')) {
     e = EINVAL;
   } else {
-    const fd = c_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    const fd = c_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) return fd;
     e = errno();
   }
@@ -623,7 +628,7 @@ export function openHostFds(): number[] {
   for (const name of readdirSync('/proc/self/fd')) {
     const fd = Number(name);
     // The directory stream's own FD is listed but already closed: keep only FDs still open.
-    if (Number.isInteger(fd) && c_fcntl(fd, F_GETFD, 0) >= 0) fds.push(fd);
+    if (Number.isInteger(fd) && c_fcntl(fd, F_GETFD) >= 0) fds.push(fd);
   }
   return fds.sort((a, b) => a - b);
 }
