@@ -704,10 +704,11 @@ test('openHostFds: lists open FDs, not the one used to list them', () => {
 });
 
 test('teardown: no host FD leaked, temp dir removed', () => {
-  assert.is(closeHostFd(root), 0);
+  const closed = closeHostFd(root);
   const now = openHostFds();
+  rmSync(T, { recursive: true, force: true }); // first, so a failed check leaves no litter
+  assert.is(closed, 0);
   assert.equal(now, baseline, `leaked: ${now.filter((f) => !baseline.includes(f))}, gone: ${baseline.filter((f) => !now.includes(f))}`);
-  rmSync(T, { recursive: true, force: true });
   assert.not.ok(existsSync(T));
 });
 
