@@ -567,6 +567,33 @@ test('read-only preopens refuse writes; close() releases every host FD', () => {
   wasi.close(); // idempotent
 });
 
+test('limits.maxFds caps the guest fd table (EMFILE); interop shared sees host changes after a miss', () => {
+  const dir = join(tmp, 'lim');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'f'), 'x');
+  const a = bound({ preopens: { '/l': dir }, limits: { maxFds: 6 } });
+  try {
+    const [p, n] = put(a.u8, 0, 'f');
+    assert.is(a.w['path_open']!(3, 0, p, n, 0, WASI_RIGHT_FD_READ, 0n, 0, 16), 0);
+    assert.is(a.w['path_open']!(3, 0, p, n, 0, WASI_RIGHT_FD_READ, 0n, 0, 16), 0);
+    assert.is(a.w['path_open']!(3, 0, p, n, 0, WASI_RIGHT_FD_READ, 0n, 0, 16), 33);
+  } finally {
+    a.wasi.close();
+  }
+  const b = bound({ preopens: { '/l': dir }, interop: 'shared' });
+  try {
+    const [p, n] = put(b.u8, 0, 'later');
+    assert.is(b.w['path_filestat_get']!(3, 0, p, n, 64), 44);
+    writeFileSync(join(dir, 'later'), 'hello');
+    assert.is(b.w['path_filestat_get']!(3, 0, p, n, 64), 0);
+    assert.is(b.dv.getBigUint64(64 + 32, true), 5n);
+  } finally {
+    b.wasi.close();
+  }
+  assert.throws(() => new WASI({ interop: 'sometimes' as 'shared' }), /interop/);
+  assert.throws(() => new WASI({ limits: { maxFds: -1 } }), /maxFds/);
+});
+
 test('a WASI object dropped without close() releases its host FDs when collected', () => {
   const index = join(ROOT, 'dist/index.js');
   const script = `
