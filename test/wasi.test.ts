@@ -680,6 +680,14 @@ test('cli: usage errors exit 2 with a message', () => {
   assert.match(r.stderr, /needs a MODULE/);
 });
 
+test('cli: a missing core.wasm is one clear line and exit 1', () => {
+  const r = spawnSync(process.execPath, [CLI, 'run', file('exit7.wasm', EXIT7)], {
+    encoding: 'utf8', env: { ...process.env, WASI_DIRECTFS_CORE: join(tmp, 'no-core.wasm') },
+  });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /^wasi-directfs: core\.wasm not found \(run \.\/build\.sh\); looked at: .*no-core\.wasm\n$/);
+});
+
 test('cli: a trap exits 134 with one line on stderr', () => {
   const trap = file('trap.wasm', TRAP);
   const r = cli(['run', trap]);

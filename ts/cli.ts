@@ -337,7 +337,8 @@ export function main(argv: readonly string[]): number {
       say(e.message);
       return 2;
     }
-    say(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (e instanceof Error && e.message.startsWith('wasi-directfs: ')) say(e.message.slice('wasi-directfs: '.length));
+    else say(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 1;
   }
 }

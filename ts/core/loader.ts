@@ -83,11 +83,14 @@ const trace = process.env['WASI_DIRECTFS_TRACE'] === '1';
 
 // ---- locating and compiling ------------------------------------------------------------------
 
-/** Candidate locations of core.wasm, most specific first. */
+/** Candidate locations of core.wasm, most specific first. WASI_DIRECTFS_CORE, when set, is the
+ * only candidate (an explicit choice never falls back silently). Otherwise: next to the bundle
+ * (dist/cli.js, dist/index.js), then ../../dist (bundled tests in build/test/, or ts/core/ run
+ * unbundled), ../dist, and dist/ under the working directory. */
 export function coreCandidates(): string[] {
   const out: string[] = [];
   const env = process.env['WASI_DIRECTFS_CORE'];
-  if (env) out.push(env);
+  if (env) return [env];
   for (const rel of ['./core.wasm', '../../dist/core.wasm', '../dist/core.wasm']) {
     try {
       out.push(fileURLToPath(new URL(rel, import.meta.url)));
