@@ -813,19 +813,17 @@ void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentr
 }
 
 /* The seed's getCreatedChild for a file we just created with O_CREAT|O_EXCL: adopts `fd` (the
- * creating open, readable and/or writable) as the new dentry's handle; metadata from fstat.
- * Takes ownership of fd. Errors: ENOMEM, statx errors (the file is unlinked on failure, as
- * the seed does). */
+ * creating open, readable and/or writable) as the new dentry's handle. Takes ownership of fd.
+ * Errors: ENOMEM (the file is unlinked then, as the seed does). */
 werr_t dentry_adopt_created(dentry_t *dir, const char *name, uint32_t len, int32_t fd, int readable, int writable, dentry_t **out) {
-  int32_t r = SYS(host_statx(fd, k_empty, L_AT_EMPTY_PATH, L_STATX_BASIC_STATS | 0x800u, &g_stx));
-  dentry_t *d = r < 0 ? NULL : new_child(dir, name, len);
+  dentry_t *d = new_child(dir, name, len);
   if (!d) {
     dentry_host_close(fd);
     int32_t pfd;
     if (dentry_dir_fd(dir, &pfd) == 0) SYS(host_unlinkat(pfd, name, 0));
-    return r < 0 ? errno_from_linux(r) : WASI_ENOMEM;
+    return WASI_ENOMEM;
   }
-  meta_from_statx(d, &g_stx);
+  d->mode = L_S_IFREG; /* metadata (and the inode number) are fetched from fd when first asked */
   if (readable) d->read_fd = fd;
   if (writable) d->write_fd = fd;
   note_fd(d);

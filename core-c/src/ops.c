@@ -181,32 +181,37 @@ werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflag
   uint32_t len = w.name_len;
   memcpy(name, w.name, len);
   name[len] = 0;
+  int32_t acc = readable && writable ? L_O_RDWR : writable ? L_O_WRONLY : L_O_RDONLY;
   for (int attempt = 0; attempt < 2; attempt++) {
+    /* Known absent (negative dentry) or unknown: try the creating open first (the seed's
+     * openCreate: O_CREAT|O_EXCL never follows a symlink and fails on any existing name). */
+    dentry_t *c = dentry_find(dir, name, len);
+    if (!c || (c->flags & D_NEGATIVE) || g_shared) {
+      int32_t pfd;
+      if ((e = dentry_dir_fd(dir, &pfd))) return e;
+      int32_t fd = dentry_host_open(pfd, name, L_O_CREAT | L_O_EXCL | L_O_NONBLOCK | L_O_NOCTTY | acc, (int32_t)(mode & 07777));
+      if (fd >= 0) {
+        dentry_note_created(dir, name, len);
+        if ((e = dentry_adopt_created(dir, name, len, fd, acc != L_O_WRONLY, acc != L_O_RDONLY, &d))) return e;
+        dentry_ref(d);
+        *out = d;
+        return 0;
+      }
+      if (fd != -17) return HOSTERR(fd);
+      if (oflags & WASI_OFLAGS_EXCL) return WASI_EEXIST;
+      dentry_forget_name(dir, name, len); /* exists after all: look it up afresh */
+    } else if (oflags & WASI_OFLAGS_EXCL) {
+      return WASI_EEXIST;
+    }
     int x = exists(dir, name, len, &d);
     if (x < 0) return (werr_t)-x;
-    if (x) {
-      if (oflags & WASI_OFLAGS_EXCL) return WASI_EEXIST;
-      if (d_is_lnk(d)) {
-        if (!follow) return WASI_ELOOP;
-        if ((e = walk(start, g_io.path1, len1, W_FOLLOW, &w))) return e;
-        d = w.d;
-      }
-      if (d_is_dir(d)) return WASI_EISDIR;
-      dentry_ref(d);
-      *out = d;
-      return 0;
+    if (x == 0) continue; /* removed meanwhile: create again */
+    if (d_is_lnk(d)) {
+      if (!follow) return WASI_ELOOP;
+      if ((e = walk(start, g_io.path1, len1, W_FOLLOW, &w))) return e;
+      d = w.d;
     }
-    int32_t pfd;
-    if ((e = dentry_dir_fd(dir, &pfd))) return e;
-    int32_t acc = readable && writable ? L_O_RDWR : writable ? L_O_WRONLY : L_O_RDONLY;
-    int32_t fd = dentry_host_open(pfd, name, L_O_CREAT | L_O_EXCL | L_O_NONBLOCK | L_O_NOCTTY | acc, (int32_t)(mode & 07777));
-    if (fd == -17 && !(oflags & WASI_OFLAGS_EXCL)) { /* raced with a creator: open it instead */
-      dentry_forget_name(dir, name, len);
-      continue;
-    }
-    if (fd < 0) return HOSTERR(fd);
-    dentry_note_created(dir, name, len);
-    if ((e = dentry_adopt_created(dir, name, len, fd, acc != L_O_WRONLY, acc != L_O_RDONLY, &d))) return e;
+    if (d_is_dir(d)) return WASI_EISDIR;
     dentry_ref(d);
     *out = d;
     return 0;
