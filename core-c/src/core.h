@@ -62,6 +62,7 @@ struct dentry {
   uint32_t open_count; /* guest fds open on this dentry (they pin its handles) */
   uint32_t flags;      /* D_* */
   uint32_t gen;        /* g_op_gen of the last operation that used it (pinned while equal) */
+  uint32_t meta_gen;   /* g_op_gen when metadata was last read from the host (shared mode) */
   uint32_t nneg;       /* directories: negative children cached */
   dentry_t *neg_head, *neg_tail; /* directories: negative children, oldest first */
   /* Host FDs. Owner: dentry.c (ensure_* functions); -1 when absent. Never saved. */

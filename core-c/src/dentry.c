@@ -419,6 +419,7 @@ static void meta_from_statx(dentry_t *d, const l_statx_t *s) {
   d->ctime = s->stx_ctime.tv_sec * 1000000000ll + s->stx_ctime.tv_nsec;
   d->btime = s->stx_btime.tv_sec * 1000000000ll + s->stx_btime.tv_nsec;
   d->flags |= D_META;
+  d->meta_gen = g_op_gen;
 }
 
 void dentry_meta_stale(dentry_t *d) {
@@ -429,7 +430,7 @@ void dentry_meta_stale(dentry_t *d) {
  * Uses an open FD in preference (write, read, control), else statx by name from the parent.
  * Errors: host statx errors; ESTALE if the file's type changed under us. */
 werr_t dentry_meta(dentry_t *d) {
-  if ((d->flags & D_META) && !g_shared) return 0;
+  if ((d->flags & D_META) && (!g_shared || d->meta_gen == g_op_gen)) return 0;
   int32_t r;
   int32_t fd = d->write_fd >= 0 ? d->write_fd : d->read_fd >= 0 ? d->read_fd : d->control_fd;
   if (fd >= 0) {
@@ -620,8 +621,17 @@ static void invalidate(dentry_t *d);
 /* Shared mode: re-stat d by name from its parent (no follow); same (dev, ino) and type ->
  * refresh metadata and keep it; otherwise invalidate it. Returns 1 if d is still valid. */
 static int revalidate(dentry_t *d, int32_t pfd) {
+  if (!(d->flags & D_META)) { /* learn the identity of what we hold before comparing */
+    int32_t fd = d->write_fd >= 0 ? d->write_fd : d->read_fd >= 0 ? d->read_fd : d->control_fd;
+    if (fd < 0 || SYS(host_statx(fd, k_empty, L_AT_EMPTY_PATH, L_STATX_BASIC_STATS | 0x800u, &g_stx)) < 0 ||
+        (g_stx.stx_mode & L_S_IFMT) != (d->mode & L_S_IFMT)) {
+      invalidate(d);
+      return 0;
+    }
+    meta_from_statx(d, &g_stx);
+  }
   int32_t r = SYS(host_statx(pfd, d->name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
-  if (r >= 0 && (d->flags & D_META) && ((uint64_t)g_stx.stx_dev_major << 32 | g_stx.stx_dev_minor) == d->key_dev &&
+  if (r >= 0 && ((uint64_t)g_stx.stx_dev_major << 32 | g_stx.stx_dev_minor) == d->key_dev &&
       g_stx.stx_ino == d->key_ino && (g_stx.stx_mode & L_S_IFMT) == (d->mode & L_S_IFMT)) {
     meta_from_statx(d, &g_stx);
     return 1;

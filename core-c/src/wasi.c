@@ -189,23 +189,18 @@ WFS_EXPORT(wfs_preopen) uint32_t wfs_preopen(int32_t host_fd, uint32_t name_len,
 WFS_EXPORT(wfs_stdio) uint32_t wfs_stdio(uint32_t fd, int32_t host_fd, uint32_t readable, uint32_t writable) {
   BEGIN();
   if (fd >= g_limits.max_fds) return WASI_EBADF;
-  while (fd >= g_nfds) {
-    uint32_t f;
-    gfd_t *g;
-    werr_t e = fd_alloc(&f, &g);
-    if (e) return e;
-    if (f == fd) {
-      g->kind = K_STREAM;
-      break;
-    }
-    g->kind = K_STREAM; /* placeholder, freed below */
-    g->host_fd = -1;
+  if (fd >= g_nfds) {
+    uint32_t n = g_nfds ? g_nfds : 64;
+    while (n <= fd) n *= 2;
+    if (n > g_limits.max_fds) n = g_limits.max_fds;
+    gfd_t *t = realloc(g_fds, n * sizeof *t);
+    if (!t) return WASI_ENOMEM;
+    memset(t + g_nfds, 0, (n - g_nfds) * sizeof *t);
+    g_fds = t;
+    g_nfds = n;
   }
-  for (uint32_t i = 0; i < g_nfds; i++)
-    if (g_fds[i].kind == K_STREAM && g_fds[i].host_fd == -1 && i != fd) memset(&g_fds[i], 0, sizeof g_fds[i]);
   gfd_t *g = &g_fds[fd];
-  if (g->kind == K_DENTRY) fd_release(fd);
-  memset(g, 0, sizeof *g);
+  if (g->kind != K_FREE) fd_release(fd);
   g->kind = K_STREAM;
   g->host_fd = host_fd;
   g->rights = WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE |
