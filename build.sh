@@ -15,7 +15,7 @@ newer() { # newer OUT INPUT... : true when OUT is missing or older than an input
   [ -n "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
 }
 
-node tools/build-c.mjs all 2> >(grep -v '^yowasp-llvm: fetched' >&2)
+node tools/build-c.mjs all 2>&1 | { grep -v '^yowasp-llvm: fetched' || true; }
 
 mkdir -p build/asm
 for src in asm/*.ts; do

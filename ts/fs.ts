@@ -30,7 +30,29 @@ interface XExports {
   wfs_x_listxattr(fd: number, flags: number, len1: number, size: number): number;
   wfs_x_removexattr(fd: number, flags: number, len1: number, len2: number): number;
   wfs_x_allocate(fd: number, mode: number, off: bigint, len: bigint): number;
+  wfs_x_set_owner(uid: number, gid: number): number;
+  wfs_x_setstat(fd: number, flags: number, len1: number, mask: number, mode: number, uid: number, gid: number,
+    size: bigint, atime: bigint, mtime: bigint): number;
 }
+
+/** Attributes for setStat(); each one present is applied (times in ns since the epoch or 'now'). */
+export interface SetStatAttrs {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  size?: number | bigint;
+  atimeNs?: bigint | 'now';
+  mtimeNs?: bigint | 'now';
+}
+
+/** Result of setStat(): which attributes failed (STATX_* bits) and the last failure. */
+export interface SetStatResult {
+  failureMask: number;
+  error: FsError | null;
+}
+
+export const STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10, STATX_ATIME = 0x20, STATX_MTIME = 0x40,
+  STATX_SIZE = 0x200;
 
 /** WASI errno -> the Linux-style code the public API reports (one table; unknown -> EIO). */
 const ERRNO_CODES: Readonly<Record<number, string>> = {
@@ -250,6 +272,33 @@ export class Filesystem {
     this.live();
     const t = (x: bigint | null | 'now') => (x === null ? -1n : x === 'now' ? -2n : x);
     this.check(this.x.wfs_x_utimens(h, WFS_X_EMPTY_PATH, 0, t(atimeNs), t(mtimeNs)), 'futimes', h);
+  }
+
+  /** The seed's setStat: applies mode, size, times, then uid/gid; a failing step does not stop
+   * the others. Throws only when nothing could be attempted (resolution errors, EPERM for a
+   * read-only mount, EISDIR/EINVAL for a size on a non-file). */
+  setStat(p: PathLike, attrs: SetStatAttrs, opts: { follow?: boolean } = {}): SetStatResult {
+    const n = this.path(p);
+    let mask = 0;
+    if (attrs.mode !== undefined) mask |= STATX_MODE;
+    if (attrs.uid !== undefined) mask |= STATX_UID;
+    if (attrs.gid !== undefined) mask |= STATX_GID;
+    if (attrs.size !== undefined) mask |= STATX_SIZE;
+    if (attrs.atimeNs !== undefined) mask |= STATX_ATIME;
+    if (attrs.mtimeNs !== undefined) mask |= STATX_MTIME;
+    const t = (x: bigint | 'now' | undefined) => (x === undefined ? 0n : x === 'now' ? -2n : x);
+    this.check(this.x.wfs_x_setstat(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, mask, attrs.mode ?? 0,
+      attrs.uid ?? -1, attrs.gid ?? -1, BigInt(attrs.size ?? 0), t(attrs.atimeNs), t(attrs.mtimeNs)), 'setStat', p);
+    const failureMask = this.core.r32(0);
+    const errno = this.core.r32(1);
+    return { failureMask, error: failureMask ? new FsError(errno, 'setStat', typeof p === 'string' ? p : dec.decode(p)) : null };
+  }
+
+  /** Owner (uid, gid; -1 keeps the process's) given to every file, directory and symlink created
+   * from now on — the seed's creation credentials. A creation whose chown fails is undone. */
+  setOwner(uid: number, gid: number): void {
+    this.live();
+    this.check(this.x.wfs_x_set_owner(uid, gid), 'setOwner', this.hostDir);
   }
 
   truncate(p: PathLike, size: number | bigint): void {

@@ -133,6 +133,11 @@ WFS_EXPORT(wfs_x_getxattr) uint32_t wfs_x_getxattr(uint32_t fd, uint32_t flags, 
 WFS_EXPORT(wfs_x_setxattr) uint32_t wfs_x_setxattr(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t len2, uint32_t vlen, uint32_t xflags); /* value in data */
 WFS_EXPORT(wfs_x_listxattr) uint32_t wfs_x_listxattr(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t size); /* data = NUL-separated names */
 WFS_EXPORT(wfs_x_removexattr) uint32_t wfs_x_removexattr(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t len2);
+/* Owner given to everything created afterwards (fchown after creation, unlink if it fails). */
+WFS_EXPORT(wfs_x_set_owner) uint32_t wfs_x_set_owner(int32_t uid, int32_t gid);
+/* The seed's setStat (mask: STATX_MODE 0x2, UID 0x8, GID 0x10, ATIME 0x20, MTIME 0x40, SIZE 0x200;
+ * times in ns, -2 = now). r0 = failure mask, r1 = errno of the last failed step. */
+WFS_EXPORT(wfs_x_setstat) uint32_t wfs_x_setstat(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t mask, uint32_t mode, int32_t uid, int32_t gid, int64_t size, int64_t atime, int64_t mtime);
 WFS_EXPORT(wfs_x_allocate) uint32_t wfs_x_allocate(uint32_t fd, uint32_t mode, int64_t off, int64_t len);
 
 #endif

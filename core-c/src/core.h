@@ -30,6 +30,7 @@ typedef struct {
 extern wfs_limits_t g_limits;
 extern uint32_t g_shared; /* interop shared: revalidate on every walk, no negative dentries */
 extern uint32_t g_op_gen; /* bumped by every exported call; dentries used in it are pinned */
+extern int32_t g_owner_uid, g_owner_gid; /* owner of created files (-1: the host process's) */
 extern uint32_t g_counters[8];
 enum { C_SYSCALLS, C_HITS, C_MISSES, C_DENTRIES, C_DENTRY_FDS, C_EVICTIONS, C_RPCS, C_HOST_FDS };
 

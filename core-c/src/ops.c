@@ -13,6 +13,22 @@
 
 #define HOSTERR(r) errno_from_linux(r)
 
+int32_t g_owner_uid = -1, g_owner_gid = -1;
+
+/* The seed's getCreatedChild tail: give the new child (dir, name) the configured owner with
+ * fchownat(fd, "", uid, gid, AT_EMPTY_PATH|AT_SYMLINK_NOFOLLOW) on `fd` (or on an O_PATH FD
+ * opened for it when fd < 0), and unlink it if that fails. No-op without a configured owner.
+ * Errors: the fchownat/openat error (the child is gone then). */
+static werr_t chown_created(int32_t pfd, const char *name, int32_t fd, int is_dir) {
+  if (g_owner_uid == -1 && g_owner_gid == -1) return 0;
+  static const char empty[1] = "";
+  int32_t own = fd < 0 ? dentry_host_open(pfd, name, L_O_PATH, 0) : fd;
+  int32_t r = own < 0 ? own : SYS(host_fchownat(own, empty, g_owner_uid, g_owner_gid, L_AT_EMPTY_PATH | L_AT_SYMLINK_NOFOLLOW));
+  if (fd < 0 && own >= 0) dentry_host_close(own);
+  if (r < 0) SYS(host_unlinkat(pfd, name, is_dir ? L_AT_REMOVEDIR : 0));
+  return r < 0 ? HOSTERR(r) : 0;
+}
+
 /* Does `name` exist in dir? 1 yes (*out = child), 0 no, negative: error (as -werr). */
 static int exists(dentry_t *dir, const char *name, uint32_t len, dentry_t **out) {
   dentry_t *c;
@@ -33,8 +49,9 @@ werr_t mkdir_at(dentry_t *dir, const char *name, uint32_t len, uint32_t mode) {
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
   int32_t r = SYS(host_mkdirat(pfd, name, mode));
   if (r < 0) return HOSTERR(r);
+  e = chown_created(pfd, name, -1, 1);
   dentry_note_created(dir, name, len);
-  return 0;
+  return e;
 }
 
 /* The seed's mknod: regular files only (anything else EPERM). */
@@ -46,8 +63,9 @@ werr_t mknod_at(dentry_t *dir, const char *name, uint32_t len, uint32_t mode, ui
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
   int32_t r = SYS(host_mknodat(pfd, name, (mode & 07777) | L_S_IFREG, dev));
   if (r < 0) return HOSTERR(r);
+  e = chown_created(pfd, name, -1, 0);
   dentry_note_created(dir, name, len);
-  return 0;
+  return e;
 }
 
 /* unlink (is_dir 0) or rmdir (is_dir 1) of (dir, name). A trailing slash requires a directory:
@@ -87,8 +105,9 @@ werr_t symlink_at(const char *target, dentry_t *dir, const char *name, uint32_t 
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
   int32_t r = SYS(host_symlinkat(target, pfd, name));
   if (r < 0) return HOSTERR(r);
+  e = chown_created(pfd, name, -1, 0);
   dentry_note_created(dir, name, len);
-  return 0;
+  return e;
 }
 
 /* The seed's link: linkat(src's parent FD, src name, dir FD, name, 0) — never AT_EMPTY_PATH,
@@ -192,6 +211,10 @@ werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflag
       int32_t fd = dentry_host_open(pfd, name, L_O_CREAT | L_O_EXCL | L_O_NONBLOCK | L_O_NOCTTY | acc, (int32_t)(mode & 07777));
       if (fd >= 0) {
         dentry_note_created(dir, name, len);
+        if ((e = chown_created(pfd, name, fd, 0))) {
+          dentry_host_close(fd);
+          return e;
+        }
         if ((e = dentry_adopt_created(dir, name, len, fd, acc != L_O_WRONLY, acc != L_O_RDONLY, &d))) return e;
         dentry_ref(d);
         *out = d;

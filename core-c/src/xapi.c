@@ -323,3 +323,64 @@ WFS_EXPORT(wfs_x_allocate) uint32_t wfs_x_allocate(uint32_t fd, uint32_t mode, i
   if (off < 0 || len <= 0) return WASI_EINVAL;
   return allocate(g->d, (int32_t)mode, off, len);
 }
+
+/* Credentials for creations (the seed's creds.EffectiveKUID/KGID): every file, directory and
+ * symlink created afterwards gets this owner (fchown right after creation; unlinked if that
+ * fails). -1 keeps the host process's id. */
+WFS_EXPORT(wfs_x_set_owner) uint32_t wfs_x_set_owner(int32_t uid, int32_t gid) {
+  BEGIN();
+  g_owner_uid = uid;
+  g_owner_gid = gid;
+  return 0;
+}
+
+/* The seed's setStat: applies, in order, mode, size, atime/mtime, uid/gid (mask bits as Linux
+ * STATX_*: MODE 0x2, UID 0x8, GID 0x10, ATIME 0x20, MTIME 0x40, SIZE 0x200); a failed step ORs
+ * its bits into the failure mask (r0) and records its errno (r1); the other steps still run.
+ * Times: ns since the epoch, -2 = now. Errors (returned): EPERM for other mask bits, EISDIR /
+ * EINVAL for SIZE on a directory / non-regular file, resolution errors. */
+WFS_EXPORT(wfs_x_setstat) uint32_t wfs_x_setstat(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t mask, uint32_t mode, int32_t uid, int32_t gid, int64_t size, int64_t atime, int64_t mtime) {
+  BEGIN();
+  enum { M_MODE = 0x2, M_UID = 0x8, M_GID = 0x10, M_ATIME = 0x20, M_MTIME = 0x40, M_SIZE = 0x200 };
+  if (mask & ~(uint32_t)(M_MODE | M_UID | M_GID | M_ATIME | M_MTIME | M_SIZE)) return WASI_EPERM;
+  dentry_t *d;
+  werr_t e = x_resolve_w(fd, flags, len1, &d);
+  if (e) return e;
+  if ((mask & M_SIZE) && d_is_dir(d)) return WASI_EISDIR;
+  if ((mask & M_SIZE) && !d_is_reg(d)) return WASI_EINVAL;
+  uint32_t fail = 0;
+  werr_t last = 0;
+  dentry_ref(d); /* the steps below may re-open FDs: keep d */
+  if (mask & M_MODE) {
+    int32_t hfd, r = -95;
+    if (!d_is_lnk(d) && !(e = dentry_any_fd(d, &hfd))) r = SYS(host_fchmod(hfd, mode & 07777));
+    else if (e) r = -5;
+    if (r == -9 && d->parent && !(e = dentry_dir_fd(d->parent, &hfd)))
+      r = SYS(host_fchmodat(hfd, d->name, mode & 07777, L_AT_SYMLINK_NOFOLLOW));
+    if (r < 0) fail |= M_MODE, last = e ? e : HOSTERR(r);
+  }
+  if ((mask & M_SIZE) && (e = set_size(d, size))) fail |= M_SIZE, last = e;
+  if (mask & (M_ATIME | M_MTIME)) {
+    l_timespec_t ts[2];
+    int64_t t[2] = {atime, mtime};
+    uint32_t bit[2] = {M_ATIME, M_MTIME};
+    for (int i = 0; i < 2; i++) {
+      if (!(mask & bit[i])) ts[i].tv_sec = 0, ts[i].tv_nsec = L_UTIME_OMIT;
+      else if (t[i] == -2) ts[i].tv_sec = 0, ts[i].tv_nsec = L_UTIME_NOW;
+      else ts[i].tv_sec = t[i] / 1000000000, ts[i].tv_nsec = t[i] % 1000000000;
+    }
+    if ((e = set_times(d, ts))) fail |= mask & (M_ATIME | M_MTIME), last = e;
+  }
+  if (mask & (M_UID | M_GID)) {
+    int32_t hfd;
+    static const char empty[1] = "";
+    int32_t r = (e = dentry_any_fd(d, &hfd)) ? -5
+                : SYS(host_fchownat(hfd, empty, (mask & M_UID) ? uid : -1, (mask & M_GID) ? gid : -1, L_AT_EMPTY_PATH | L_AT_SYMLINK_NOFOLLOW));
+    if (r < 0) fail |= mask & (M_UID | M_GID), last = e ? e : HOSTERR(r);
+  }
+  dentry_meta_stale(d);
+  dentry_unref(d);
+  g_io.r[0] = fail;
+  g_io.r[1] = last;
+  return 0;
+}
