@@ -92,6 +92,7 @@ dentry_t *dentry_new_root(int32_t host_fd, werr_t *err);
 dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len);
 werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir_fd, dentry_t **out);
 void dentry_ref(dentry_t *d);
+void dentry_open_count(dentry_t *d, int delta);
 void dentry_unref(dentry_t *d);
 void dentry_touch(dentry_t *d);
 werr_t dentry_meta(dentry_t *d);

@@ -353,6 +353,13 @@ static void destroy(dentry_t *d) {
   if (p) dentry_unref(p);
 }
 
+/* A guest fd opened (delta 1) or closed (delta -1) on d: while any is open, d's FDs are not
+ * shed (a deleted-but-open file could not be re-opened). */
+void dentry_open_count(dentry_t *d, int delta) {
+  d->open_count = (uint32_t)((int)d->open_count + delta);
+  fdlist_update(d);
+}
+
 void dentry_ref(dentry_t *d) {
   if (d->refs++ == 0) lru_remove(d);
 }
@@ -718,18 +725,15 @@ static void detach(dentry_t *d) {
     free_dentry(d);
     return;
   }
+  dentry_ref(d); /* hold d while its children go (their unrefs must not evict it) */
   while (d->child) detach(d->child);
   dentry_t *p = d->parent;
   unhash(d);
   d->parent = NULL;
   d->flags |= D_DELETED;
   fdlist_update(d); /* deleted dentries are not sheddable: they cannot be re-opened */
-  if (d->refs == 0) {
-    lru_remove(d);
-    close_fds(d);
-    free_dentry(d);
-  }
   if (p) dentry_unref(p);
+  dentry_unref(d); /* destroys it now unless a guest fd still holds it */
 }
 
 static void invalidate(dentry_t *d) { detach(d); }

@@ -113,7 +113,7 @@ void fd_release(uint32_t fd) {
   gfd_t *g = &g_fds[fd];
   if (g->kind == K_DENTRY) {
     dentry_t *d = g->d;
-    d->open_count--;
+    dentry_open_count(d, -1);
     dentry_unref(d);
   }
   free(g->pname);
@@ -157,7 +157,7 @@ werr_t fd_open_dentry(dentry_t *d, uint64_t rights, uint64_t inh, uint16_t fdfla
   g->readable = (uint8_t)readable;
   g->writable = (uint8_t)writable;
   dentry_ref(d);
-  d->open_count++;
+  dentry_open_count(d, 1);
   return 0;
 }
 
