@@ -7,6 +7,7 @@
  * A guest ends with `return check_done();`: exit code = number of failures, capped at 100.
  * Must not: print anything nondeterministic (timestamps, inode numbers, host paths). Values that
  * differ between runs are only ever compared with each other.
+ * Every line is flushed as it is printed, so a guest that hangs or traps still shows how far it got.
  *
  * Raw imports (raw_*) take (pointer, length) pairs exactly as the wasi_snapshot_preview1 ABI does,
  * so a guest can pass paths with embedded NULs, out-of-bounds pointers and absurd lengths, which
@@ -43,11 +44,12 @@ CH_FN const char *errno_name(unsigned e) {
 #define E_END 0xffffu
 CH_FN int check_errno_set(const char *label, unsigned got, const unsigned *want) {
   for (int i = 0; want[i] != E_END; i++)
-    if (got == want[i]) { printf("ok %s\n", label); return 1; }
+    if (got == want[i]) { printf("ok %s\n", label); fflush(stdout); return 1; }
   check_failures++;
   printf("FAIL %s: got %s(%u) want %s(%u)", label, errno_name(got), got, errno_name(want[0]), want[0]);
   for (int i = 1; want[i] != E_END; i++) printf(" or %s(%u)", errno_name(want[i]), want[i]);
   printf("\n");
+  fflush(stdout);
   return 0;
 }
 
@@ -58,18 +60,20 @@ CH_FN int check_errno_set(const char *label, unsigned got, const unsigned *want)
 #define CHECK_OK(label, call) CHECK_ERRNO(label, call, __WASI_ERRNO_SUCCESS)
 
 CH_FN int check_true(const char *label, int cond, const char *expr) {
-  if (cond) { printf("ok %s\n", label); return 1; }
+  if (cond) { printf("ok %s\n", label); fflush(stdout); return 1; }
   check_failures++;
   printf("FAIL %s: %s is false\n", label, expr);
+  fflush(stdout);
   return 0;
 }
 /* CHECK(label, cond): passes when cond is non-zero. */
 #define CHECK(label, cond) check_true((label), (cond) ? 1 : 0, #cond)
 
 CH_FN int check_u64(const char *label, uint64_t got, uint64_t want) {
-  if (got == want) { printf("ok %s\n", label); return 1; }
+  if (got == want) { printf("ok %s\n", label); fflush(stdout); return 1; }
   check_failures++;
   printf("FAIL %s: got %llu want %llu\n", label, (unsigned long long)got, (unsigned long long)want);
+  fflush(stdout);
   return 0;
 }
 /* CHECK_EQ(label, got, want): unsigned 64-bit equality. */
@@ -88,13 +92,14 @@ CH_FN void print_escaped(const char *s, size_t n) {
 
 CH_FN int check_str(const char *label, const char *got, size_t got_len, const char *want) {
   size_t wl = strlen(want);
-  if (got_len == wl && memcmp(got, want, wl) == 0) { printf("ok %s\n", label); return 1; }
+  if (got_len == wl && memcmp(got, want, wl) == 0) { printf("ok %s\n", label); fflush(stdout); return 1; }
   check_failures++;
   printf("FAIL %s: got \"", label);
   print_escaped(got, got_len);
   printf("\" want \"");
   print_escaped(want, wl);
   printf("\"\n");
+  fflush(stdout);
   return 0;
 }
 /* CHECK_STR(label, buf, len, "want"): the len bytes at buf equal the C string want. */
