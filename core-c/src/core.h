@@ -45,6 +45,7 @@ enum {
   D_TARGET = 1u << 3,    /* symlink target cached */
   D_ROOT = 1u << 4,      /* mount root: never evicted, control_fd never shed */
   D_DESTROYED = 1u << 5, /* freed (debug guard) */
+  D_OPATH = 1u << 6,     /* control_fd is an O_PATH FD (no read permission, symlink, socket) */
 };
 
 typedef struct dentry dentry_t;
@@ -98,6 +99,7 @@ void dentry_touch(dentry_t *d);
 werr_t dentry_meta(dentry_t *d);
 void dentry_meta_stale(dentry_t *d);
 werr_t dentry_dir_fd(dentry_t *d, int32_t *fd);
+werr_t dentry_readable_dir_fd(dentry_t *d, int32_t *fd);
 werr_t dentry_any_fd(dentry_t *d, int32_t *fd);
 werr_t dentry_handle(dentry_t *d, int read, int write, int32_t *fd);
 werr_t dentry_target(dentry_t *d);
@@ -116,6 +118,8 @@ enum {
   W_FOLLOW = 1u, /* follow a final symlink */
   W_PARENT = 2u, /* stop before the final component: return its directory and name */
   W_DIR = 4u,    /* the final component must be a directory */
+  /* W_PARENT|W_FOLLOW: a final component that is a symlink is expanded first, so the result is
+   * the directory and name of the final target (which may not exist: O_CREAT through a link). */
 };
 typedef struct {
   dentry_t *dir;   /* W_PARENT: the directory holding `name` */

@@ -437,7 +437,9 @@ void dentry_meta_stale(dentry_t *d) {
  * Uses an open FD in preference (write, read, control), else statx by name from the parent.
  * Errors: host statx errors; ESTALE if the file's type changed under us. */
 werr_t dentry_meta(dentry_t *d) {
-  if ((d->flags & D_META) && (!g_shared || d->meta_gen == g_op_gen)) return 0;
+  /* Cached metadata is authoritative in exclusive mode, except for a file with several hard
+   * links: another name may have changed it (dentries of one inode are not linked together). */
+  if ((d->flags & D_META) && (!g_shared || d->meta_gen == g_op_gen) && (d->nlink <= 1 || d_is_dir(d))) return 0;
   int32_t r;
   int32_t fd = d->write_fd >= 0 ? d->write_fd : d->read_fd >= 0 ? d->read_fd : d->control_fd;
   if (fd >= 0) {
@@ -480,9 +482,13 @@ dentry_t *dentry_new_root(int32_t host_fd, werr_t *err) {
 
 /* ---- FDs on demand ---------------------------------------------------------------------------- */
 /* Opens a directory FD for d from its parent's FD (the seed's re-open from the parent). */
-static int32_t open_dir_at(int32_t pfd, const char *name) {
+static int32_t open_dir_at(int32_t pfd, const char *name, uint32_t *flags) {
   int32_t fd = dentry_host_open(pfd, name, L_O_RDONLY | L_O_DIRECTORY | L_O_NONBLOCK, 0);
-  if (fd == -13) fd = dentry_host_open(pfd, name, L_O_PATH | L_O_DIRECTORY, 0); /* EACCES: search-only dir */
+  *flags &= ~(uint32_t)D_OPATH;
+  if (fd == -13) { /* EACCES: a search-only directory can still be walked through */
+    fd = dentry_host_open(pfd, name, L_O_PATH | L_O_DIRECTORY, 0);
+    *flags |= D_OPATH;
+  }
   return fd;
 }
 
@@ -509,13 +515,31 @@ werr_t dentry_dir_fd(dentry_t *d, int32_t *fd) {
     dentry_t *c = d;
     while (c->parent != a) c = c->parent;
     budget_make_room();
-    int32_t nfd = open_dir_at(a->control_fd, c->name);
+    int32_t nfd = open_dir_at(a->control_fd, c->name, &c->flags);
     if (nfd < 0) return errno_from_linux(nfd);
     c->control_fd = nfd;
     note_fd(c);
   }
   dentry_touch(d);
   *fd = d->control_fd;
+  return 0;
+}
+
+/* A directory FD that getdents64 can read: the control FD unless it is O_PATH (a directory we
+ * could only search when it was opened); then re-open it readable from the parent, which
+ * reports the real error (EACCES) if the guest still may not read it. */
+werr_t dentry_readable_dir_fd(dentry_t *d, int32_t *fd) {
+  werr_t e = dentry_dir_fd(d, fd);
+  if (e || !(d->flags & D_OPATH)) return e;
+  if (!d->parent) return WASI_EBADF;
+  int32_t pfd;
+  if ((e = dentry_dir_fd(d->parent, &pfd))) return e;
+  int32_t nfd = dentry_host_open(pfd, d->name, L_O_RDONLY | L_O_DIRECTORY | L_O_NONBLOCK, 0);
+  if (nfd < 0) return errno_from_linux(nfd);
+  dentry_host_close(d->control_fd);
+  d->control_fd = nfd;
+  d->flags &= ~(uint32_t)D_OPATH;
+  *fd = nfd;
   return 0;
 }
 
@@ -533,7 +557,11 @@ werr_t dentry_any_fd(dentry_t *d, int32_t *fd) {
     if (e) return e;
     budget_make_room();
     int32_t nfd = dentry_host_open(pfd, d->name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, 0);
-    if (nfd < 0 && nfd != -2) nfd = dentry_host_open(pfd, d->name, L_O_PATH, 0);
+    d->flags &= ~(uint32_t)D_OPATH;
+    if (nfd < 0 && nfd != -2) {
+      nfd = dentry_host_open(pfd, d->name, L_O_PATH, 0);
+      d->flags |= D_OPATH;
+    }
     if (nfd < 0) return errno_from_linux(nfd);
     d->control_fd = nfd;
     note_fd(d);
@@ -683,13 +711,15 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
   if (e) return e;
   if (need_dir_fd) {
     budget_make_room();
-    int32_t fd = open_dir_at(pfd, name);
+    uint32_t oflags = 0;
+    int32_t fd = open_dir_at(pfd, name, &oflags);
     if (fd >= 0) {
       d = new_child(dir, name, len);
       if (!d) {
         dentry_host_close(fd);
         return WASI_ENOMEM;
       }
+      d->flags |= oflags;
       d->mode = L_S_IFDIR;
       d->control_fd = fd;
       note_fd(d);
@@ -726,6 +756,7 @@ static void detach(dentry_t *d) {
     return;
   }
   dentry_ref(d); /* hold d while its children go (their unrefs must not evict it) */
+  dentry_meta_stale(d); /* nlink/ctime changed (an open fd re-reads them from its FD) */
   while (d->child) detach(d->child);
   dentry_t *p = d->parent;
   unhash(d);
@@ -809,6 +840,7 @@ void dentry_note_exchanged(dentry_t *odir, const char *oname, uint32_t olen, den
 /* (odir, oname) was renamed to (ndir, nname) by the guest: move the cached dentry, drop what
  * it replaced, remember the old name as absent. */
 void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentry_t *ndir, const char *nname, uint32_t nlen) {
+  if (odir == ndir && olen == nlen && memcmp(oname, nname, olen) == 0) return; /* rename to itself */
   dentry_ref(odir);
   dentry_ref(ndir);
   dentry_t *d = dentry_find(odir, oname, olen);
@@ -817,9 +849,19 @@ void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentr
     d = NULL;
   }
   dentry_t *old = dentry_find(ndir, nname, nlen);
-  if (old && old != d) detach(old);
-  if (d && old != d) move_dentry(d, ndir, nname, nlen);
-  if (!(d && old == d)) add_negative(odir, oname, olen);
+  int known_absent = old && (old->flags & D_NEGATIVE);
+  /* Two names of one inode: rename(2) does nothing at all. */
+  int same = d && old && !known_absent && (d->flags & D_META) && (old->flags & D_META) && d->key_dev == old->key_dev &&
+             d->key_ino == old->key_ino;
+  if (!same) {
+    int distinct = old && !known_absent && d && (d->flags & D_META) && (old->flags & D_META);
+    if (old) detach(old);
+    if (d) move_dentry(d, ndir, nname, nlen);
+    /* The old name is gone for sure only if the target was absent or a different inode;
+     * otherwise (a hard link we did not know about) let the next lookup ask the host. */
+    if (d && (known_absent || distinct)) add_negative(odir, oname, olen);
+    else dentry_forget_name(odir, oname, olen);
+  }
   dentry_meta_stale(odir);
   dentry_meta_stale(ndir);
   dentry_unref(ndir);

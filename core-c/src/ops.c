@@ -191,7 +191,10 @@ werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflag
     return 0;
   }
   if (oflags & WASI_OFLAGS_DIRECTORY) return WASI_EINVAL;
-  if ((e = walk(start, g_io.path1, len1, W_PARENT, &w))) return e;
+  /* O_EXCL never follows a final symlink (it is EEXIST); otherwise a followed final symlink
+   * leads to its target, which is created if absent (Linux open(2)). */
+  uint32_t wflags = W_PARENT | ((follow && !(oflags & WASI_OFLAGS_EXCL)) ? W_FOLLOW : 0);
+  if ((e = walk(start, g_io.path1, len1, wflags, &w))) return e;
   if (w.final_dot) return (oflags & WASI_OFLAGS_EXCL) ? WASI_EEXIST : WASI_EISDIR;
   if (w.trailing_slash) return WASI_EISDIR;
   if ((e = check_name(w.name, w.name_len))) return e;
@@ -229,11 +232,7 @@ werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflag
     int x = exists(dir, name, len, &d);
     if (x < 0) return (werr_t)-x;
     if (x == 0) continue; /* removed meanwhile: create again */
-    if (d_is_lnk(d)) {
-      if (!follow) return WASI_ELOOP;
-      if ((e = walk(start, g_io.path1, len1, W_FOLLOW, &w))) return e;
-      d = w.d;
-    }
+    if (d_is_lnk(d)) return WASI_ELOOP; /* not followed (or a link that appeared meanwhile) */
     if (d_is_dir(d)) return WASI_EISDIR;
     dentry_ref(d);
     *out = d;

@@ -92,6 +92,25 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
     }
     if (clen > 255) return WASI_ENAMETOOLONG;
 
+    if (last && (flags & W_PARENT) && (flags & W_FOLLOW) && !trailing) {
+      /* O_CREAT through a final symlink: expand it if it is one, else stop here. */
+      char nm[256];
+      memcpy(nm, comp, clen);
+      nm[clen] = 0;
+      dentry_t *c;
+      e = dentry_lookup(cur, nm, clen, 0, &c);
+      if (e && e != WASI_ENOENT) return e;
+      if (!e && d_is_lnk(c)) {
+        if (++symlinks > g_limits.max_symlinks) return WASI_ELOOP;
+        if ((e = dentry_target(c))) return e;
+        if (c->target_len == 0) return WASI_ENOENT;
+        if (c->target[0] == '/') return WASI_ENOTCAPABLE;
+        if ((size_t)(after - g_wbuf) < c->target_len) return WASI_ENAMETOOLONG;
+        rest = after - c->target_len;
+        memcpy(rest, c->target, c->target_len);
+        continue;
+      }
+    }
     if (last && (flags & W_PARENT)) {
       /* NUL-terminate the name in place: it is followed by '/' or is at the end. */
       if (after < end) {

@@ -439,17 +439,25 @@ static werr_t do_write(gfd_t *g, uint32_t mem, uint32_t n, int64_t off, int posi
   return sync_after_write(g, fd);
 }
 
+/* fd_get for the data calls: a directory is EISDIR whatever its rights (as POSIX read(2)). */
+static werr_t fd_get_io(uint32_t fd, uint64_t need, gfd_t **out) {
+  werr_t e = fd_get(fd, 0, out);
+  if (e) return e;
+  if ((*out)->kind == K_DENTRY && d_is_dir((*out)->d)) return WASI_EISDIR;
+  return ((*out)->rights & need) == need ? 0 : WASI_ENOTCAPABLE;
+}
+
 WFS_EXPORT(wfs_fd_read) uint32_t wfs_fd_read(uint32_t fd, uint32_t mem, uint32_t n) {
   BEGIN();
   gfd_t *g;
-  werr_t e = fd_get(fd, WASI_RIGHT_FD_READ, &g);
+  werr_t e = fd_get_io(fd, WASI_RIGHT_FD_READ, &g);
   return e ? e : do_read(g, mem, n, 0, 0);
 }
 
 WFS_EXPORT(wfs_fd_pread) uint32_t wfs_fd_pread(uint32_t fd, uint32_t mem, uint32_t n, int64_t off) {
   BEGIN();
   gfd_t *g;
-  werr_t e = fd_get(fd, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK, &g);
+  werr_t e = fd_get_io(fd, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK, &g);
   if (e) return e;
   if (off < 0) return WASI_EINVAL;
   return do_read(g, mem, n, off, 1);
@@ -458,14 +466,14 @@ WFS_EXPORT(wfs_fd_pread) uint32_t wfs_fd_pread(uint32_t fd, uint32_t mem, uint32
 WFS_EXPORT(wfs_fd_write) uint32_t wfs_fd_write(uint32_t fd, uint32_t mem, uint32_t n) {
   BEGIN();
   gfd_t *g;
-  werr_t e = fd_get(fd, WASI_RIGHT_FD_WRITE, &g);
+  werr_t e = fd_get_io(fd, WASI_RIGHT_FD_WRITE, &g);
   return e ? e : do_write(g, mem, n, 0, 0);
 }
 
 WFS_EXPORT(wfs_fd_pwrite) uint32_t wfs_fd_pwrite(uint32_t fd, uint32_t mem, uint32_t n, int64_t off) {
   BEGIN();
   gfd_t *g;
-  werr_t e = fd_get(fd, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK, &g);
+  werr_t e = fd_get_io(fd, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK, &g);
   if (e) return e;
   if (off < 0) return WASI_EINVAL;
   return do_write(g, mem, n, off, 1);
@@ -722,7 +730,7 @@ static werr_t snap_load(gfd_t *g) {
   int32_t fd;
   werr_t e = dentry_meta(d);
   if (e) return e;
-  if ((e = dentry_dir_fd(d, &fd))) return e;
+  if ((e = dentry_readable_dir_fd(d, &fd))) return e;
   dirsnap_t *s = calloc(1, sizeof *s);
   if (!s) return WASI_ENOMEM;
   dentry_t *parent = d->parent ? d->parent : d;

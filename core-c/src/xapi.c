@@ -320,6 +320,7 @@ WFS_EXPORT(wfs_x_allocate) uint32_t wfs_x_allocate(uint32_t fd, uint32_t mode, i
   if (e) return e;
   if (g->kind != K_DENTRY) return WASI_ESPIPE;
   if (d_is_dir(g->d)) return WASI_EISDIR;
+  if (!(g->rights & WASI_RIGHT_FD_ALLOCATE)) return WASI_ENOTCAPABLE; /* not open for writing */
   if (off < 0 || len <= 0) return WASI_EINVAL;
   return allocate(g->d, (int32_t)mode, off, len);
 }
