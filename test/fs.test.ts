@@ -353,6 +353,39 @@ test('fallocate grows the file; EBADF after close', withFs((fs, b) => {
   fails(() => fs.fallocate(h, 0, 1), 'EBADF', 'fallocate closed');
 }));
 
+test('fallocate needs a writable handle: EBADF on O_RDONLY; a read-only mount refuses it', () => {
+  const b = makeBox();
+  try {
+    writeFileSync(join(b.R, 'f'), 'ro');
+    const rw = mount(b.R);
+    const h = rw.open('f', O_RDONLY);
+    let code = '';
+    try {
+      rw.fallocate(h, 0, 4096);
+    } catch (e) {
+      code = (e as FsError).code;
+    }
+    rw.close(h);
+    rw.unmount();
+    assert.is(statSync(join(b.R, 'f')).size, 2, `fallocate through an O_RDONLY handle must not grow the file (${code || 'succeeded'})`);
+    assert.ok(code === 'EBADF' || code === 'ENOTCAPABLE', `O_RDONLY handle: ${code || 'succeeded'}`);
+    const ro = mount(b.R, { readonly: true });
+    const r = ro.open('f');
+    code = '';
+    try {
+      ro.fallocate(r, 0, 4096);
+    } catch (e) {
+      code = (e as FsError).code;
+    }
+    ro.close(r);
+    ro.unmount();
+    assert.is(statSync(join(b.R, 'f')).size, 2, `a read-only mount must not grow a file (${code || 'succeeded'})`);
+    assert.is(code, 'ENOTCAPABLE', 'read-only mount');
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 // ---- statfs ----------------------------------------------------------------------------------------
 
 test('statfs: plausible numbers; ENOENT', withFs((fs, b) => {
@@ -1134,6 +1167,9 @@ test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)'
     chmodSync(join(b.R, 'nowrite'), 0o555);
     mkdirSync(join(b.R, 'mine'));
     chmodSync(join(b.R, 'mine'), 0o777);
+    mkdirSync(join(b.R, 'xonly'));
+    writeFileSync(join(b.R, 'xonly', 'inner'), 'through x');
+    chmodSync(join(b.R, 'xonly'), 0o711);
     const here = dirname(fileURLToPath(import.meta.url));
     const entry = findUp(here, join('dist', 'index.js'));
     const script = `
@@ -1162,6 +1198,10 @@ test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)'
       t('chownMineToRoot', () => fs.chown('mine/f', 0, -1));
       t('mknodMine', () => fs.mknod('mine/n', 0o100600));
       t('fifoMine', () => fs.mknod('mine/p', 0o010600));
+      t('readXonly', () => { if (new TextDecoder().decode(fs.readFile('xonly/inner')) !== 'through x') throw new Error('bad data'); });
+      t('readdirXonly', () => fs.readdir('xonly'));
+      t('createXonly', () => fs.writeFile('xonly/new', 'x'));
+      t('ownReadonly', () => { fs.chmod('mine/f', 0o400); fs.writeFile('mine/f', 'again'); });
       fs.unmount();
       console.log(JSON.stringify(out));
     `;
@@ -1193,11 +1233,16 @@ test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)'
       chownMineToRoot: 'EPERM', // giving a file away
       mknodMine: 'ok',
       fifoMine: 'EPERM', // the seed's mknod: regular files only
+      readXonly: 'ok', // a --x directory can be walked through
+      readdirXonly: 'EACCES', // but not listed
+      createXonly: 'EACCES',
+      ownReadonly: 'EACCES', // one's own 0400 file is not writable without CAP_DAC_OVERRIDE
     }, `as uid 65534: ${JSON.stringify(out)}`);
     assert.is(readFileSync(join(b.R, 'ro'), 'utf8'), 'read only');
     assert.is(statSync(join(b.R, 'ro')).mode & 0o777, 0o644);
     assert.is(statSync(join(b.R, 'mine', 'f')).uid, 65534);
-    assert.is(statSync(join(b.R, 'mine', 'f')).mode & 0o777, 0o600);
+    assert.is(statSync(join(b.R, 'mine', 'f')).mode & 0o777, 0o400);
+    assert.is(readFileSync(join(b.R, 'mine', 'f'), 'utf8'), 'mine');
   } finally {
     rmSync(b.T, { recursive: true, force: true });
   }
@@ -1473,6 +1518,396 @@ test('cache (shared): a host symlink swapped in for a directory is still confine
 }, { interop: 'shared' }));
 
 // ---- misc -----------------------------------------------------------------------------------
+
+// ---- more edge cases: rename no-ops, hard links, open-and-deleted files, limits ----------------
+
+test('rename of a name onto itself is a no-op (the file stays visible)', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'same');
+  mkdirSync(join(b.R, 'd'));
+  fs.rename('f', 'f');
+  assert.ok(existsSync(join(b.R, 'f')));
+  assert.is(str(fs, 'f'), 'same', 'rename f f, uncached: still there');
+  fs.rename('f', 'f');
+  assert.is(str(fs, 'f'), 'same', 'rename f f, cached: still there');
+  fs.rename('d', 'd/');
+  assert.ok(fs.stat('d').isDirectory(), 'rename d d/');
+}));
+
+test('rename between two hard links of one file is a no-op: both names stay', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'linked');
+  linkSync(join(b.R, 'f'), join(b.R, 'g'));
+  fs.rename('f', 'g');
+  assert.ok(existsSync(join(b.R, 'f')) && existsSync(join(b.R, 'g')), 'host: both names remain (POSIX)');
+  assert.is(str(fs, 'f'), 'linked', 'f (uncached before the rename) still resolves');
+  assert.is(str(fs, 'g'), 'linked');
+  linkSync(join(b.R, 'g'), join(b.R, 'h'));
+  assert.is(fs.stat('h').ino, fs.stat('g').ino, 'cache both names first');
+  fs.rename('g', 'h');
+  assert.is(str(fs, 'g'), 'linked', 'g (cached before the rename) still resolves');
+  assert.is(str(fs, 'h'), 'linked');
+}));
+
+test('RENAME_EXCHANGE of a file and a directory swaps their types in the cache', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'file');
+  mkdirSync(join(b.R, 'd'));
+  writeFileSync(join(b.R, 'd', 'in'), 'inner');
+  assert.ok(fs.stat('f').isFile());
+  assert.is(str(fs, 'd/in'), 'inner');
+  fs.rename('f', 'd', RENAME_EXCHANGE);
+  assert.ok(fs.stat('f').isDirectory(), 'f is now the directory');
+  assert.ok(fs.stat('d').isFile(), 'd is now the file');
+  assert.is(str(fs, 'f/in'), 'inner');
+  assert.is(str(fs, 'd'), 'file');
+  fails(() => fs.stat('d/in'), 'ENOTDIR');
+}));
+
+test('hard links: metadata written through one name is seen through the other', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), '');
+  fs.link('f', 'g');
+  assert.is(fs.stat('g').size, 0n);
+  assert.is(fs.stat('f').nlink, 2);
+  fs.writeFile('f', 'twelve bytes');
+  assert.is(fs.stat('f').size, 12n);
+  assert.is(fs.stat('g').size, 12n, 'size through the other link');
+  fs.chmod('f', 0o600);
+  assert.is(fs.stat('g').mode & 0o777, 0o600, 'mode through the other link');
+  fs.unlink('f');
+  assert.is(fs.stat('g').nlink, 1, 'nlink after unlinking the other name');
+}));
+
+test('an open file that is unlinked or replaced keeps working through its handle', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'original');
+  const h = fs.open('f', 'r+');
+  fs.unlink('f');
+  fs.write(h, 'O', 0);
+  fs.ftruncate(h, 4);
+  assert.is(fs.fstat(h).size, 4n);
+  fs.futimes(h, 1_000_000_000_000_000_001n, 1_000_000_000_000_000_002n);
+  assert.is(fs.fstat(h).mtimeNs, 1_000_000_000_000_000_002n);
+  const buf = new Uint8Array(8);
+  assert.is(fs.read(h, buf, 0), 4);
+  assert.is(dec.decode(buf.subarray(0, 4)), 'Orig');
+  fs.close(h);
+  writeFileSync(join(b.R, 'g'), 'old g');
+  writeFileSync(join(b.R, 'n'), 'new g');
+  const hg = fs.open('g');
+  fs.rename('n', 'g');
+  assert.is(dec.decode(fs.readFile('g')), 'new g', 'the name sees the new file');
+  const gb = new Uint8Array(5);
+  fs.read(hg, gb);
+  assert.is(dec.decode(gb), 'old g', 'the handle keeps the old one');
+  fs.close(hg);
+}));
+
+test('fstat of an open file after unlink: nlink drops (to 0, or to the remaining links)', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  const h = fs.open('f', 'r+');
+  assert.is(fs.fstat(h).nlink, 1);
+  fs.unlink('f');
+  assert.is(fs.fstat(h).nlink, 0, 'nlink 0 once unlinked');
+  fs.close(h);
+  writeFileSync(join(b.R, 'g'), 'y');
+  linkSync(join(b.R, 'g'), join(b.R, 'g2'));
+  const hg = fs.open('g2');
+  assert.is(fs.fstat(hg).nlink, 2);
+  fs.unlink('g2');
+  assert.is(fs.fstat(hg).nlink, 1, 'one link left');
+  assert.is(fs.stat('g').nlink, 1);
+  fs.close(hg);
+}));
+
+test('writes through a handle update the cached size and mtime at once', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), '');
+  fs.utimes('f', 1_000_000_000_000_000_000n, 1_000_000_000_000_000_000n);
+  assert.is(fs.stat('f').mtimeNs, 1_000_000_000_000_000_000n);
+  const h = fs.open('f', 'r+');
+  fs.write(h, 'abcdef');
+  const s = fs.stat('f');
+  assert.is(s.size, 6n, 'size seen by stat while the handle is open');
+  assert.ok(s.mtimeNs > 1_000_000_000_000_000_000n, 'mtime moved by the write');
+  assert.is(s.mtimeNs, statSync(join(b.R, 'f'), { bigint: true }).mtimeNs);
+  fs.ftruncate(h, 3);
+  assert.is(fs.stat('f').size, 3n);
+  fs.fallocate(h, 0, 100);
+  assert.is(fs.stat('f').size, 100n);
+  fs.close(h);
+  fs.truncate('f', 7);
+  assert.is(fs.stat('f').size, 7n);
+  // creating and removing entries moves the parent's mtime and nlink
+  mkdirSync(join(b.R, 'd'));
+  fs.utimes('d', 1_000_000_000_000_000_000n, 1_000_000_000_000_000_000n);
+  const d0 = fs.stat('d');
+  fs.mkdir('d/sub');
+  const d1 = fs.stat('d');
+  assert.ok(d1.mtimeNs > d0.mtimeNs, 'parent mtime after mkdir');
+  assert.is(d1.nlink, d0.nlink + 1, 'parent nlink after mkdir');
+  assert.is(d1.nlink, statSync(join(b.R, 'd')).nlink);
+}));
+
+test('readdir sees the API\'s own creations, removals and renames', withFs((fs) => {
+  fs.mkdir('d');
+  const names = (): string[] => fs.readdir('d').map((e) => e.name).filter((n) => n !== '.' && n !== '..').sort();
+  assert.equal(names(), []);
+  fs.writeFile('d/a', '1');
+  fs.mkdir('d/b');
+  fs.symlink('a', 'd/c');
+  assert.equal(names(), ['a', 'b', 'c']);
+  fs.unlink('d/a');
+  fs.rename('d/b', 'd/bb');
+  assert.equal(names(), ['bb', 'c']);
+  const e = fs.readdir('d').find((x) => x.name === 'bb')!;
+  assert.is(e.ino, fs.stat('d/bb').ino);
+  assert.is(e.type, 3);
+}));
+
+test('names: 255 bytes of multi-byte UTF-8 work, 258 are ENAMETOOLONG; whole paths over PATH_MAX too', withFs((fs, b) => {
+  const ok = '€'.repeat(85); // 255 bytes
+  fs.writeFile(ok, 'euro');
+  assert.ok(existsSync(join(b.R, ok)));
+  assert.is(str(fs, ok), 'euro');
+  assert.ok(fs.readdir('').some((e) => e.name === ok));
+  fails(() => fs.writeFile('€'.repeat(86), 'x'), 'ENAMETOOLONG', '258 bytes');
+  fails(() => fs.stat('a/'.repeat(3000)), 'ENAMETOOLONG', '6000-byte path');
+  fails(() => fs.symlink('a/'.repeat(3000), 'l'), 'ENAMETOOLONG', '6000-byte symlink target');
+  assert.ok(fs.stat('./././').isDirectory(), 'dots and slashes only: the root');
+}));
+
+test('open: O_CREAT|O_DIRECTORY EINVAL; O_NOFOLLOW|O_DIRECTORY on a dir symlink ENOTDIR', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'd'));
+  symlinkSync('d', join(b.R, 'ld'));
+  fails(() => fs.open('zz', O_CREAT | O_DIRECTORY | O_RDONLY), 'EINVAL', 'O_CREAT|O_DIRECTORY');
+  assert.not.ok(existsSync(join(b.R, 'zz')));
+  fails(() => fs.open('ld', O_NOFOLLOW | O_DIRECTORY), 'ENOTDIR', 'O_NOFOLLOW|O_DIRECTORY on a symlink to a dir');
+}));
+
+test('creations with a trailing slash on a non-directory: symlink/link/mknod ENOENT (absent) or EEXIST', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  fails(() => fs.symlink('x', 'new/'), 'ENOENT', 'symlink new/');
+  fails(() => fs.symlink('x', 'f/'), 'EEXIST', 'symlink f/');
+  fails(() => fs.link('f', 'new/'), 'ENOENT', 'link f new/');
+  fails(() => fs.mknod('new/', S_IFREG | 0o600), 'ENOENT', 'mknod new/');
+  fails(() => fs.mkdir('f/'), 'EEXIST', 'mkdir f/');
+  assert.equal(readdirSync(b.R), ['f']);
+}));
+
+test('limits: maxFds caps open handles with EMFILE; closing one frees a slot; no leak', () => {
+  const b = makeBox();
+  try {
+    for (let i = 0; i < 20; i++) writeFileSync(join(b.R, `f${i}`), String(i));
+    const baseline = procFds();
+    const fs = mount(b.R, { limits: { maxFds: 8 } });
+    const hs: number[] = [];
+    let err: FsError | undefined;
+    for (let i = 0; i < 20; i++) {
+      try {
+        hs.push(fs.open(`f${i}`));
+      } catch (e) {
+        err = e as FsError;
+        break;
+      }
+    }
+    assert.ok(err, 'the cap is hit');
+    assert.is(err!.code, 'EMFILE');
+    assert.ok(hs.length >= 1 && hs.length <= 8, `${hs.length} handles opened under maxFds 8`);
+    fs.close(hs.pop()!);
+    const again = fs.open('f19');
+    assert.is(dec.decode(fs.readFile === undefined ? new Uint8Array() : readAll(fs, again)), '19');
+    fs.close(again);
+    for (const h of hs) fs.close(h);
+    fs.unmount();
+    assert.is(procFds(), baseline);
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
+function readAll(fs: Filesystem, h: number): Uint8Array {
+  const buf = new Uint8Array(4096);
+  return buf.subarray(0, fs.read(h, buf));
+}
+
+test('FD budget: more open handles than the budget all work; deep trees work under a small budget', () => {
+  const b = makeBox();
+  try {
+    for (let i = 0; i < 40; i++) writeFileSync(join(b.R, `f${i}`), `file ${i}`);
+    let deep = b.R;
+    const parts: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      parts.push(`lvl${i}`);
+      deep = join(deep, `lvl${i}`);
+    }
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'leaf'), 'deep leaf');
+    const baseline = procFds();
+    const fs = mount(b.R, { limits: { hostFdBudget: 8 } });
+    const hs: number[] = [];
+    for (let i = 0; i < 40; i++) hs.push(fs.open(`f${i}`));
+    for (let i = 0; i < 40; i++) assert.is(dec.decode(readAll(fs, hs[i]!)), `file ${i}`, `handle ${i}`);
+    for (const h of hs) fs.close(h);
+    const leaf = parts.join('/') + '/leaf';
+    for (let k = 0; k < 3; k++) {
+      assert.is(str(fs, leaf), 'deep leaf', `deep read ${k}`);
+      for (let i = 0; i < 40; i++) assert.is(str(fs, `f${i}`), `file ${i}`);
+    }
+    fs.writeFile(parts.slice(0, 20).join('/') + '/mid', 'mid');
+    assert.is(readFileSync(join(b.R, ...parts.slice(0, 20), 'mid'), 'utf8'), 'mid');
+    // An operation pins the directory chain it walks (up to its depth); once shallow work needs
+    // FDs again the cache sheds back to the budget.
+    for (let i = 0; i < 40; i++) writeFileSync(join(b.R, `g${i}`), `g ${i}`);
+    for (let i = 0; i < 40; i++) {
+      assert.is(str(fs, `g${i}`), `g ${i}`);
+      assert.ok(fs.counters().dentryFds <= 8 + 4, `dentryFds back under the budget (${fs.counters().dentryFds}) at g${i}`);
+    }
+    fs.unmount();
+    assert.is(procFds(), baseline);
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
+test('read-only mount: metadata and xattr writes refused too; reads, readdir, statfs, xattr reads work', withPrepared((R) => {
+  writeFileSync(join(R, 'f'), 'ro');
+}, (fs, b) => {
+  fails(() => fs.chown('f', 1, 1), 'ENOTCAPABLE', 'chown');
+  fails(() => fs.setxattr('f', 'user.x', 'v'), 'ENOTCAPABLE', 'setxattr');
+  fails(() => fs.removexattr('f', 'user.x'), 'ENOTCAPABLE', 'removexattr');
+  fails(() => fs.rename('f', 'f2', RENAME_NOREPLACE), 'ENOTCAPABLE', 'rename NOREPLACE');
+  const h = fs.open('f');
+  fails(() => fs.ftruncate(h, 0), 'ENOTCAPABLE', 'ftruncate');
+  fails(() => fs.fchmod(h, 0o600), 'ENOTCAPABLE', 'fchmod');
+  fails(() => fs.futimes(h, 1n, 1n), 'ENOTCAPABLE', 'futimes');
+  fails(() => fs.open('f', O_RDONLY | O_TRUNC), 'ENOTCAPABLE', 'open O_TRUNC');
+  fs.close(h);
+  assert.ok(fs.readdir('').some((e) => e.name === 'f'));
+  assert.ok(fs.statfs().bsize > 0n);
+  fails(() => fs.getxattr('f', 'user.none'), 'ENODATA', 'getxattr works (absent)');
+  assert.is(readFileSync(join(b.R, 'f'), 'utf8'), 'ro');
+  assert.is(statSync(join(b.R, 'f')).mode & 0o777, 0o644 & ~process.umask() & 0o777);
+}, { readonly: true }));
+
+test('open O_CREAT through symlinks: into a subdir, onto a dir EISDIR, a loop ELOOP', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'd'));
+  symlinkSync('d/new', join(b.R, 'lnew'));
+  symlinkSync('d', join(b.R, 'ld'));
+  symlinkSync('loop', join(b.R, 'loop'));
+  symlinkSync('../lnew', join(b.R, 'd', 'chain'));
+  fs.writeFile('lnew', 'via link');
+  assert.is(readFileSync(join(b.R, 'd', 'new'), 'utf8'), 'via link');
+  fs.writeFile('d/chain', 'via chain');
+  assert.is(readFileSync(join(b.R, 'd', 'new'), 'utf8'), 'via chain');
+  fails(() => fs.writeFile('ld', 'x'), 'EISDIR', 'O_CREAT on a symlink to a dir');
+  fails(() => fs.writeFile('loop', 'x'), 'ELOOP', 'O_CREAT on a symlink loop');
+  fails(() => fs.open('lnew', O_WRONLY | O_CREAT | O_NOFOLLOW), 'ELOOP', 'O_NOFOLLOW');
+}));
+
+test('symlinks to directories and "..": physical parent, never above the root', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'a', 'b'), { recursive: true });
+  writeFileSync(join(b.R, 'a', 'in-a'), 'A');
+  writeFileSync(join(b.R, 'top'), 'T');
+  symlinkSync('a/b', join(b.R, 'lb'));
+  assert.is(str(fs, 'lb/../in-a'), 'A', 'lb/.. is a (the target\'s parent), as Linux');
+  assert.is(str(fs, 'lb/../../top'), 'T');
+  fails(() => fs.stat('lb/../../..'), 'ENOTCAPABLE', 'one more .. leaves the mount');
+  symlinkSync('..', join(b.R, 'a', 'up'));
+  assert.is(str(fs, 'a/up/top'), 'T');
+  fails(() => fs.stat('a/up/..'), 'ENOTCAPABLE', 'a/up is the root: .. above it');
+}));
+
+test('sockets and FIFOs made on the host: stat, readdir types, chmod; open of a socket fails', withFs((fs, b) => {
+  const fifo = spawnSync('mkfifo', [join(b.R, 'fifo')]);
+  assert.is(fifo.status, 0, 'mkfifo');
+  const py = spawnSync('python3', ['-c', `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(join(b.R, 'sock'))})`]);
+  assert.is(py.status, 0, `bind a unix socket: ${py.stderr}`);
+  assert.is(fs.lstat('fifo').mode & 0o170000, S_IFIFO);
+  assert.is(fs.lstat('sock').mode & 0o170000, S_IFSOCK);
+  const types = new Map(fs.readdir('').map((e) => [e.name, e.type]));
+  assert.is(types.get('sock'), 6, 'socket_stream');
+  fs.chmod('fifo', 0o600);
+  assert.is(statSync(join(b.R, 'fifo')).mode & 0o777, 0o600, 'chmod of a FIFO');
+  fs.chmod('sock', 0o600);
+  assert.is(lstatSync(join(b.R, 'sock')).mode & 0o777, 0o600, 'chmod of a socket (fchmodat from the parent)');
+  assert.is(fs.lstat('sock').mode & 0o777, 0o600);
+  fails(() => fs.open('sock'), 'ENXIO', 'open of a socket');
+  const e = fails(() => fs.getxattr('sock', 'user.x'), 'EOPNOTSUPP', 'xattr of a socket needs the gofer');
+  assert.match(e.message, /lisafs/);
+  const h = fs.open('fifo', O_RDONLY);
+  assert.is(fs.read(h, new Uint8Array(4)), 0, 'a FIFO with no writer reads EOF without blocking');
+  fs.close(h);
+}));
+
+test('stat fields match the host: blocks, blksize, birth time, rdev of devices', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x'.repeat(10000));
+  const h = statSync(join(b.R, 'f'), { bigint: true });
+  const s = fs.stat('f');
+  assert.is(s.blocks, h.blocks);
+  assert.is(BigInt(s.blksize), h.blksize);
+  assert.is(s.birthtimeNs, h.birthtimeNs);
+  assert.is(s.ctimeNs, h.ctimeNs);
+  assert.is(s.gid, Number(h.gid));
+  const mk = spawnSync('mknod', [join(b.R, 'null'), 'c', '1', '3']);
+  assert.is(mk.status, 0, 'mknod c 1 3');
+  const big = spawnSync('mknod', [join(b.R, 'bigdev'), 'c', '4', '300']);
+  assert.is(big.status, 0, 'mknod c 4 300');
+  assert.is(fs.stat('null').rdev, Number(statSync(join(b.R, 'null')).rdev), 'rdev 1:3');
+  assert.is(fs.stat('bigdev').rdev, Number(statSync(join(b.R, 'bigdev')).rdev), 'rdev 4:300 (minor > 255: Linux dev_t encoding)');
+}));
+
+test('64-bit sizes, offsets and times: 5 GB sparse offset, 1 TB truncate, year 2100, the epoch', withFs((fs, b) => {
+  const h = fs.open('sparse', 'w+');
+  assert.is(fs.write(h, 'end', 5_000_000_000n), 3);
+  assert.is(fs.fstat(h).size, 5_000_000_003n);
+  assert.is(BigInt(statSync(join(b.R, 'sparse')).size), 5_000_000_003n);
+  const buf = new Uint8Array(3);
+  assert.is(fs.read(h, buf, 5_000_000_000n), 3);
+  assert.is(dec.decode(buf), 'end');
+  assert.is(fs.seek(h, 0, 2), 5_000_000_003n);
+  assert.is(fs.seek(h, 4_999_999_999n), 4_999_999_999n);
+  fs.ftruncate(h, 1n << 40n);
+  assert.is(fs.fstat(h).size, 1n << 40n);
+  fs.close(h);
+  fs.truncate('sparse', 0);
+  const y2100 = 4_102_444_800_123_456_789n;
+  fs.utimes('sparse', 0n, y2100);
+  const st = statSync(join(b.R, 'sparse'), { bigint: true });
+  assert.is(st.mtimeNs, y2100);
+  assert.is(st.atimeNs, 0n);
+  assert.is(fs.stat('sparse').mtimeNs, y2100);
+  assert.is(fs.stat('sparse').atimeNs, 0n);
+}));
+
+test('long symlink targets (4000 bytes) read back whole; readdir of 2000 long names across chunks', withFs((fs, b) => {
+  const target = ('x'.repeat(200) + '/').repeat(19) + 'end';
+  fs.symlink(target, 'long');
+  assert.is(readlinkSync(join(b.R, 'long')), target);
+  assert.is(fs.readlink('long'), target);
+  fails(() => fs.stat('long'), 'ENOENT');
+  mkdirSync(join(b.R, 'many'));
+  const want: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const n = `${String(i).padStart(5, '0')}-${'n'.repeat(200)}`;
+    writeFileSync(join(b.R, 'many', n), '');
+    want.push(n);
+  }
+  const got = fs.readdir('many').map((e) => e.name).filter((n) => n !== '.' && n !== '..').sort();
+  assert.is(got.length, 2000, 'every entry once (about 450 KB of dirents)');
+  assert.equal(got, want);
+}));
+
+test('cache (shared): readdir sees host changes; host chmod is seen by stat', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'd'));
+  writeFileSync(join(b.R, 'd', 'a'), '');
+  const names = (): string[] => fs.readdir('d').map((e) => e.name).filter((n) => n !== '.' && n !== '..').sort();
+  assert.equal(names(), ['a']);
+  writeFileSync(join(b.R, 'd', 'b'), '');
+  unlinkSync(join(b.R, 'd', 'a'));
+  assert.equal(names(), ['b']);
+  assert.is(fs.stat('d/b').mode & 0o777, 0o644 & ~process.umask() & 0o777);
+  chmodSync(join(b.R, 'd', 'b'), 0o600);
+  assert.is(fs.stat('d/b').mode & 0o777, 0o600);
+  fails(() => fs.stat('d/c'), 'ENOENT');
+  writeFileSync(join(b.R, 'd', 'c'), 'c');
+  assert.is(str(fs, 'd/c'), 'c', 'no negative entry kept in shared mode');
+}, { interop: 'shared' }));
 
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
