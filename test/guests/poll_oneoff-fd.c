@@ -1,7 +1,7 @@
 /* poll_oneoff fd readiness: a regular file is always ready for reading and writing (event with
  * no error, type FD_READ / FD_WRITE, userdata echoed, before a long clock timeout fires); stdout
- * is ready for writing; stdin with data is ready for reading; an unopened fd reports EBADF in its
- * event (the call itself succeeds); a fd without POLL_FD_READWRITE... is still answered. */
+ * is ready for writing; stdin with data is ready for reading; an unopened fd reports EBADF (in
+ * its event, or as the result of the whole call: the spec allows either reading). */
 #include "check.h"
 
 static __wasi_subscription_t fdsub(uint64_t ud, uint8_t type, __wasi_fd_t fd) {
@@ -56,9 +56,9 @@ int main(void) {
 
   s[0] = fdsub(40, __WASI_EVENTTYPE_FD_READ, 999);
   s[1] = s[2];
-  CHECK_OK("poll a bad fd (the call succeeds)", __wasi_poll_oneoff(s, ev, 2, &n));
-  r = find(ev, n, 40);
-  CHECK("bad fd event carries EBADF", r && r->error == E_BADF);
+  __wasi_errno_t e = __wasi_poll_oneoff(s, ev, 2, &n);
+  r = e == 0 ? find(ev, n, 40) : NULL;
+  CHECK("a bad fd is EBADF (in its event, or as the call result)", e == E_BADF || (r && r->error == E_BADF));
   close_fd(f);
   return check_done();
 }
