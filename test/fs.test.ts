@@ -1148,10 +1148,6 @@ test('security: read-only mount refuses every write (ENOTCAPABLE), reads work', 
 // ---- DAC: EACCES / EPERM for real, as an unprivileged user in a child process -------------------
 
 test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)', () => {
-  if (process.getuid?.() !== 0) {
-    // Not root: this process itself is unprivileged, so DAC applies directly.
-    throw new Error('this suite expects to run as root (it drops privileges in a child)');
-  }
   const b = makeBox();
   try {
     chmodSync(b.T, 0o755);
@@ -1170,14 +1166,7 @@ test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)'
     mkdirSync(join(b.R, 'xonly'));
     writeFileSync(join(b.R, 'xonly', 'inner'), 'through x');
     chmodSync(join(b.R, 'xonly'), 0o711);
-    const here = dirname(fileURLToPath(import.meta.url));
-    const entry = findUp(here, join('dist', 'index.js'));
-    const script = `
-      import { mount } from ${JSON.stringify(entry)};
-      process.setgroups([]); process.setgid(65534); process.setuid(65534);
-      const fs = mount(${JSON.stringify(b.R)});
-      const out = {};
-      const t = (k, f) => { try { f(); out[k] = 'ok'; } catch (e) { out[k] = e.code ?? String(e); } };
+    const out = asNobody(b.R, `
       t('readSecret', () => fs.readFile('secret'));
       t('statSecret', () => fs.stat('secret'));
       t('readRo', () => fs.readFile('ro'));
@@ -1201,13 +1190,7 @@ test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)'
       t('readXonly', () => { if (new TextDecoder().decode(fs.readFile('xonly/inner')) !== 'through x') throw new Error('bad data'); });
       t('readdirXonly', () => fs.readdir('xonly'));
       t('createXonly', () => fs.writeFile('xonly/new', 'x'));
-      t('ownReadonly', () => { fs.chmod('mine/f', 0o400); fs.writeFile('mine/f', 'again'); });
-      fs.unmount();
-      console.log(JSON.stringify(out));
-    `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: dirname(entry) });
-    assert.is(r.status, 0, `child failed: ${r.stderr}`);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
+    `);
     // utimes with explicit times on a file one does not own: Linux says EPERM; the seed opens
     // the write handle first (utimensat needs one on regular files), which fails with EACCES.
     // Both refuse; the comparison below accepts either by folding EACCES into EPERM here.
@@ -1236,17 +1219,64 @@ test('EACCES / EPERM as uid 65534 (child process drops privileges, then mounts)'
       readXonly: 'ok', // a --x directory can be walked through
       readdirXonly: 'EACCES', // but not listed
       createXonly: 'EACCES',
-      ownReadonly: 'EACCES', // one's own 0400 file is not writable without CAP_DAC_OVERRIDE
     }, `as uid 65534: ${JSON.stringify(out)}`);
     assert.is(readFileSync(join(b.R, 'ro'), 'utf8'), 'read only');
     assert.is(statSync(join(b.R, 'ro')).mode & 0o777, 0o644);
     assert.is(statSync(join(b.R, 'mine', 'f')).uid, 65534);
-    assert.is(statSync(join(b.R, 'mine', 'f')).mode & 0o777, 0o400);
+    assert.is(statSync(join(b.R, 'mine', 'f')).mode & 0o777, 0o600);
     assert.is(readFileSync(join(b.R, 'mine', 'f'), 'utf8'), 'mine');
   } finally {
     rmSync(b.T, { recursive: true, force: true });
   }
 });
+
+test('EACCES as uid 65534 after chmod: a host handle cached from before does not bypass the new mode', () => {
+  const b = makeBox();
+  try {
+    chmodSync(b.T, 0o755);
+    chmodSync(b.R, 0o777);
+    const out = asNobody(b.R, `
+      t('create', () => fs.writeFile('f', 'mine'));
+      t('ownReadonly', () => { fs.chmod('f', 0o400); fs.writeFile('f', 'again'); });
+      t('ownReadonlyOpen', () => fs.close(fs.open('f', 'r+')));
+      t('readStill', () => fs.readFile('f'));
+      t('createW', () => { fs.writeFile('w', 'w'); fs.readFile('w'); });
+      t('ownWriteonly', () => { fs.chmod('w', 0o200); fs.readFile('w'); });
+    `);
+    assert.equal(out, {
+      create: 'ok',
+      ownReadonly: 'EACCES', // one's own 0400 file is not writable (no CAP_DAC_OVERRIDE)
+      ownReadonlyOpen: 'EACCES',
+      readStill: 'ok',
+      createW: 'ok',
+      ownWriteonly: 'EACCES', // nor is a 0200 file readable, even with a read handle cached from before
+    }, `as uid 65534: ${JSON.stringify(out)}`);
+    assert.is(readFileSync(join(b.R, 'f'), 'utf8'), 'mine', 'the 0400 file was not rewritten');
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
+/** Runs `body` (lines calling t(key, fn) on a mounted `fs`) in a child node process that drops
+ * to uid/gid 65534 before mounting R; returns key -> 'ok' or the FsError code. */
+function asNobody(R: string, body: string): Record<string, string> {
+  if (process.getuid?.() !== 0) throw new Error('the DAC tests expect to run as root (they drop privileges in a child)');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const entry = findUp(here, join('dist', 'index.js'));
+  const script = `
+    import { mount } from ${JSON.stringify(entry)};
+    process.setgroups([]); process.setgid(65534); process.setuid(65534);
+    const fs = mount(${JSON.stringify(R)});
+    const out = {};
+    const t = (k, f) => { try { f(); out[k] = 'ok'; } catch (e) { out[k] = e.code ?? String(e); } };
+    ${body}
+    fs.unmount();
+    console.log(JSON.stringify(out));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: dirname(entry) });
+  assert.is(r.status, 0, `child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
+}
 
 function findUp(start: string, rel: string): string {
   let dir = start;
@@ -1908,6 +1938,82 @@ test('cache (shared): readdir sees host changes; host chmod is seen by stat', wi
   writeFileSync(join(b.R, 'd', 'c'), 'c');
   assert.is(str(fs, 'd/c'), 'c', 'no negative entry kept in shared mode');
 }, { interop: 'shared' }));
+
+test('cache (shared): a cached directory moved out of the mount on the host is not followed', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'a', 'b'), { recursive: true });
+  writeFileSync(join(b.R, 'a', 'b', 'f'), 'inside');
+  assert.is(str(fs, 'a/b/f'), 'inside', 'a and a/b are cached with FDs');
+  const h = fs.open('a/b/f');
+  fs.close(h);
+  renameSync(join(b.R, 'a'), join(b.outside, 'a-moved'));
+  const before = outsideSnapshot(b);
+  fails(() => fs.stat('a/b/f'), 'ENOENT', 'the moved directory is gone from the mount');
+  fails(() => fs.writeFile('a/b/planted', 'x'), 'ENOENT', 'no write lands in the moved directory');
+  fails(() => fs.mkdir('a/b/newdir'), 'ENOENT');
+  assert.is(outsideSnapshot(b), before, 'outside untouched');
+  mkdirSync(join(b.R, 'a'));
+  writeFileSync(join(b.R, 'a', 'g'), 'new a');
+  assert.is(str(fs, 'a/g'), 'new a', 'a new directory at the old name');
+}, { interop: 'shared' }));
+
+test('handles: independent positions on one file; two writers each at their own offset', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'abcdefgh');
+  const h1 = fs.open('f'), h2 = fs.open('f');
+  const x = new Uint8Array(3), y = new Uint8Array(3);
+  fs.read(h1, x);
+  fs.read(h2, y);
+  assert.is(dec.decode(x), 'abc');
+  assert.is(dec.decode(y), 'abc', 'the second handle starts at 0');
+  fs.read(h1, x);
+  assert.is(dec.decode(x), 'def');
+  assert.is(fs.seek(h2, 0, 1), 3n);
+  fs.close(h1);
+  fs.close(h2);
+  const w1 = fs.open('f', 'r+'), w2 = fs.open('f', 'r+');
+  fs.write(w1, 'XYZ');
+  fs.write(w2, '12');
+  assert.is(readFileSync(join(b.R, 'f'), 'utf8'), '12Zdefgh', 'w2 wrote at its own position 0');
+  fs.write(w1, '!');
+  assert.is(readFileSync(join(b.R, 'f'), 'utf8'), '12Z!efgh');
+  fs.close(w1);
+  fs.close(w2);
+}));
+
+test('readdir ".." follows a renamed directory to its new parent', withFs((fs) => {
+  fs.mkdir('a');
+  fs.mkdir('b');
+  fs.mkdir('a/x');
+  const dotdot = (p: string): bigint => fs.readdir(p).find((e) => e.name === '..')!.ino;
+  assert.is(dotdot('a/x'), fs.stat('a').ino);
+  fs.rename('a/x', 'b/x');
+  assert.is(dotdot('b/x'), fs.stat('b').ino, '.. is the new parent');
+}));
+
+test('the mount root itself: chmod, utimes, xattrs, stat by "", "/" and "."', withFs((fs, b) => {
+  fs.chmod('', 0o751);
+  assert.is(statSync(b.R).mode & 0o777, 0o751);
+  assert.is(fs.stat('.').mode & 0o777, 0o751);
+  fs.utimes('/', 1_000_000_000_000_000_123n, 1_000_000_000_000_000_456n);
+  assert.is(statSync(b.R, { bigint: true }).mtimeNs, 1_000_000_000_000_000_456n);
+  assert.is(fs.stat('').mtimeNs, 1_000_000_000_000_000_456n);
+  fs.setxattr('', 'user.root', 'r');
+  assert.is(dec.decode(fs.getxattr('/', 'user.root')), 'r');
+  fs.chown('.', 1234, 1234);
+  assert.is(statSync(b.R).uid, 1234);
+  fs.chmod('', 0o755);
+}));
+
+test('metadata changes through a symlink without follow are cached on the link', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  symlinkSync('f', join(b.R, 'lf'));
+  const t0 = fs.lstat('lf').mtimeNs;
+  fs.utimes('lf', 1_000_000_000_000_000_001n, 1_000_000_000_000_000_002n, { follow: false });
+  assert.not.equal(t0, 1_000_000_000_000_000_002n);
+  assert.is(fs.lstat('lf').mtimeNs, 1_000_000_000_000_000_002n, 'lstat sees the new link time');
+  fs.chown('lf', 4321, 4321);
+  assert.is(fs.lstat('lf').uid, 4321, 'lstat sees the new link owner');
+  assert.not.equal(fs.stat('lf').uid, 4321);
+}));
 
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
