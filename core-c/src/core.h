@@ -46,6 +46,7 @@ enum {
   D_ROOT = 1u << 4,      /* mount root: never evicted, control_fd never shed */
   D_DESTROYED = 1u << 5, /* freed (debug guard) */
   D_OPATH = 1u << 6,     /* control_fd is an O_PATH FD (no read permission, symlink, socket) */
+  D_RECHECK = 1u << 7,   /* mode/owner changed: the next guest open re-opens its handle */
 };
 
 typedef struct dentry dentry_t;
@@ -74,7 +75,8 @@ struct dentry {
   uint64_t key_dev, key_ino; /* host (dev, ino) */
   uint64_t ino;              /* guest inode number, stable for the key */
   uint32_t mode;             /* Linux st_mode; the type bits never change for a dentry */
-  uint32_t uid, gid, nlink, blksize, rdev;
+  uint32_t uid, gid, nlink, blksize;
+  uint64_t rdev;             /* Linux dev_t encoding */
   uint64_t size, blocks;
   int64_t atime, mtime, ctime, btime; /* ns since the epoch */
   char *target;                       /* symlink target when D_TARGET (malloc'd) */
@@ -101,7 +103,7 @@ void dentry_meta_stale(dentry_t *d);
 werr_t dentry_dir_fd(dentry_t *d, int32_t *fd);
 werr_t dentry_readable_dir_fd(dentry_t *d, int32_t *fd);
 werr_t dentry_any_fd(dentry_t *d, int32_t *fd);
-werr_t dentry_handle(dentry_t *d, int read, int write, int32_t *fd);
+werr_t dentry_handle(dentry_t *d, int read, int write, int fresh, int32_t *fd);
 werr_t dentry_target(dentry_t *d);
 void dentry_forget_name(dentry_t *dir, const char *name, uint32_t len);
 void dentry_note_created(dentry_t *dir, const char *name, uint32_t len);

@@ -418,7 +418,8 @@ static void meta_from_statx(dentry_t *d, const l_statx_t *s) {
   d->gid = s->stx_gid;
   d->nlink = s->stx_nlink;
   d->blksize = s->stx_blksize;
-  d->rdev = (s->stx_rdev_major << 8) | s->stx_rdev_minor;
+  uint64_t ma = s->stx_rdev_major, mi = s->stx_rdev_minor; /* glibc makedev() */
+  d->rdev = (mi & 0xffu) | ((ma & 0xfffu) << 8) | ((mi & ~0xffull) << 12) | ((ma & ~0xfffull) << 32);
   d->size = s->stx_size;
   d->blocks = s->stx_blocks;
   d->atime = s->stx_atime.tv_sec * 1000000000ll + s->stx_atime.tv_nsec;
@@ -570,18 +571,43 @@ werr_t dentry_any_fd(dentry_t *d, int32_t *fd) {
   return 0;
 }
 
+/* Puts nfd into d's read and/or write slot; closes FDs no slot uses any more. */
+static void install_handle(dentry_t *d, int32_t nfd, int r, int w) {
+  int32_t oldr = d->read_fd, oldw = d->write_fd;
+  if (r) d->read_fd = nfd;
+  if (w) d->write_fd = nfd;
+  if (oldr >= 0 && oldr != d->read_fd && oldr != d->write_fd) {
+    g_counters[C_DENTRY_FDS]--;
+    dentry_host_close(oldr);
+  }
+  if (oldw >= 0 && oldw != oldr && oldw != d->read_fd && oldw != d->write_fd) {
+    g_counters[C_DENTRY_FDS]--;
+    dentry_host_close(oldw);
+  }
+  note_fd(d);
+}
+
 /* The seed's ensureSharedHandle: makes sure d (not a directory) has a read handle (read) and/or
  * a write handle (write), opening the union of what exists and what is asked with one openat
  * from the parent (O_RDWR when both), splitting on EACCES. *fd = the write handle if write,
- * else the read handle. Errors: ENOENT (deleted with no handle), EACCES, host errors. */
-werr_t dentry_handle(dentry_t *d, int read, int write, int32_t *fd) {
+ * else the read handle.
+ * fresh: open even if handles exist (a new guest open after a permission change, or in shared
+ * mode), so the host checks access again; existing guest fds then use the new handle too.
+ * Errors: ENOENT (deleted with no handle), EACCES, host errors. */
+werr_t dentry_handle(dentry_t *d, int read, int write, int fresh, int32_t *fd) {
   dentry_touch(d);
   int have_r = d->read_fd >= 0, have_w = d->write_fd >= 0;
-  if ((!read || have_r) && (!write || have_w)) {
+  if (!fresh && (!read || have_r) && (!write || have_w)) {
     *fd = write ? d->write_fd : d->read_fd;
     return 0;
   }
-  if (!d->parent) return WASI_ENOENT;
+  if (!d->parent) {
+    if ((!read || have_r) && (!write || have_w)) { /* deleted: keep what we have */
+      *fd = write ? d->write_fd : d->read_fd;
+      return 0;
+    }
+    return WASI_ENOENT;
+  }
   int32_t pfd;
   werr_t e = dentry_dir_fd(d->parent, &pfd);
   if (e) return e;
@@ -597,17 +623,8 @@ werr_t dentry_handle(dentry_t *d, int read, int write, int32_t *fd) {
     nfd = dentry_host_open(pfd, d->name, acc | extra, 0);
   }
   if (nfd < 0) return errno_from_linux(nfd);
-  if (want_r && want_w) {
-    g_counters[C_DENTRY_FDS] -= (d->read_fd >= 0) + (d->write_fd >= 0 && d->write_fd != d->read_fd);
-    if (d->read_fd >= 0) dentry_host_close(d->read_fd);
-    if (d->write_fd >= 0 && d->write_fd != d->read_fd) dentry_host_close(d->write_fd);
-    d->read_fd = d->write_fd = nfd;
-  } else if (want_r) {
-    d->read_fd = nfd;
-  } else {
-    d->write_fd = nfd;
-  }
-  note_fd(d);
+  install_handle(d, nfd, want_r, want_w);
+  if (fresh && (!have_r || want_r) && (!have_w || want_w)) d->flags &= ~(uint32_t)D_RECHECK;
   *fd = write ? d->write_fd : d->read_fd;
   return 0;
 }

@@ -142,7 +142,7 @@ werr_t fd_open_dentry(dentry_t *d, uint64_t rights, uint64_t inh, uint16_t fdfla
     inh = 0;
     readable = (rights & RIGHTS_NEED_READ) != 0;
     writable = (rights & RIGHTS_NEED_WRITE) != 0;
-    if (readable || writable) e = dentry_handle(d, readable, writable, &hfd);
+    if (readable || writable) e = dentry_handle(d, readable, writable, g_shared || (d->flags & D_RECHECK), &hfd);
     else e = dentry_any_fd(d, &hfd);
   }
   if (e) return e;
@@ -360,7 +360,7 @@ static werr_t io_fd(gfd_t *g, int write, int32_t *fd) {
     return 0;
   }
   if (d_is_dir(g->d)) return WASI_EISDIR;
-  return dentry_handle(g->d, !write, write, fd);
+  return dentry_handle(g->d, !write, write, 0, fd);
 }
 
 static werr_t sync_after_write(gfd_t *g, int32_t fd) {
@@ -575,7 +575,7 @@ WFS_EXPORT(wfs_fd_advise) uint32_t wfs_fd_advise(uint32_t fd, int64_t off, int64
  * the host filesystem has no fallocate (EOPNOTSUPP). */
 werr_t allocate(dentry_t *d, int32_t mode, int64_t off, int64_t len) {
   int32_t fd;
-  werr_t e = dentry_handle(d, 0, 1, &fd);
+  werr_t e = dentry_handle(d, 0, 1, 0, &fd);
   if (e) return e;
   int32_t r = SYS(host_fallocate(fd, mode, off, len));
   if (r == -95 && mode == 0) {
@@ -604,7 +604,7 @@ werr_t set_size(dentry_t *d, int64_t size) {
   if (!d_is_reg(d)) return WASI_EINVAL;
   if (size < 0) return WASI_EINVAL;
   int32_t fd;
-  werr_t e = dentry_handle(d, 0, 1, &fd);
+  werr_t e = dentry_handle(d, 0, 1, 0, &fd);
   if (e) return e;
   int32_t r = SYS(host_ftruncate(fd, size));
   dentry_meta_stale(d);

@@ -148,6 +148,7 @@ WFS_EXPORT(wfs_x_chmod) uint32_t wfs_x_chmod(uint32_t fd, uint32_t flags, uint32
     r = SYS(host_fchmodat(pfd, d->name, mode & 07777, L_AT_SYMLINK_NOFOLLOW));
   }
   dentry_meta_stale(d);
+  d->flags |= D_RECHECK;
   return r < 0 ? HOSTERR(r) : 0;
 }
 
@@ -163,6 +164,7 @@ WFS_EXPORT(wfs_x_chown) uint32_t wfs_x_chown(uint32_t fd, uint32_t flags, uint32
   static const char empty[1] = "";
   int32_t r = SYS(host_fchownat(hfd, empty, uid, gid, L_AT_EMPTY_PATH | L_AT_SYMLINK_NOFOLLOW));
   dentry_meta_stale(d);
+  d->flags |= D_RECHECK;
   return r < 0 ? HOSTERR(r) : 0;
 }
 
@@ -380,6 +382,7 @@ WFS_EXPORT(wfs_x_setstat) uint32_t wfs_x_setstat(uint32_t fd, uint32_t flags, ui
     if (r < 0) fail |= mask & (M_UID | M_GID), last = e ? e : HOSTERR(r);
   }
   dentry_meta_stale(d);
+  if (mask & (M_MODE | M_UID | M_GID)) d->flags |= D_RECHECK;
   dentry_unref(d);
   g_io.r[0] = fail;
   g_io.r[1] = last;
