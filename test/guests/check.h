@@ -40,7 +40,7 @@ CH_FN const char *errno_name(unsigned e) {
 }
 
 /* Errno sets: a check may accept several codes where the spec or the battery allows a choice
- * (e.g. LOOP or NOTDIR). At most 6 codes; the list ends at the first 0xffff. */
+ * (e.g. LOOP or NOTDIR). The list ends at E_END (added by CHECK_ERRNO). */
 #define E_END 0xffffu
 CH_FN int check_errno_set(const char *label, unsigned got, const unsigned *want) {
   for (int i = 0; want[i] != E_END; i++)
