@@ -2015,6 +2015,148 @@ test('metadata changes through a symlink without follow are cached on the link',
   assert.not.equal(fs.stat('lf').uid, 4321);
 }));
 
+test('security (shared): a cached file swapped on the host for a symlink to outside is not read', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'inside');
+  assert.is(str(fs, 'f'), 'inside', 'f cached with a read handle');
+  unlinkSync(join(b.R, 'f'));
+  symlinkSync(join(b.outside, 'secret'), join(b.R, 'f'));
+  fails(() => fs.readFile('f'), 'ENOTCAPABLE', 'absolute symlink now');
+  unlinkSync(join(b.R, 'f'));
+  symlinkSync('../outside/secret', join(b.R, 'f'));
+  fails(() => fs.readFile('f'), 'ENOTCAPABLE', 'relative escaping symlink now');
+  fails(() => fs.writeFile('f', 'pwned'), 'ENOTCAPABLE');
+  assert.is(readFileSync(join(b.outside, 'secret'), 'utf8'), b.canary);
+}, { interop: 'shared' }));
+
+test('security (exclusive, FDs shed by the budget): host swaps to escaping symlinks never reach outside', () => {
+  const b = makeBox();
+  try {
+    mkdirSync(join(b.R, 'd'));
+    writeFileSync(join(b.R, 'd', 'secret'), 'inside d');
+    writeFileSync(join(b.R, 'f'), 'inside f');
+    for (let i = 0; i < 40; i++) writeFileSync(join(b.R, `pad${i}`), 'p');
+    const fs = mount(b.R, { limits: { hostFdBudget: 4 } });
+    try {
+      assert.is(str(fs, 'd/secret'), 'inside d');
+      assert.is(str(fs, 'f'), 'inside f');
+      for (let i = 0; i < 40; i++) str(fs, `pad${i}`); // sheds the FDs of d, d/secret and f
+      rmSync(join(b.R, 'd'), { recursive: true });
+      symlinkSync(b.outside, join(b.R, 'd'));
+      unlinkSync(join(b.R, 'f'));
+      symlinkSync(join(b.outside, 'secret'), join(b.R, 'f'));
+      const before = outsideSnapshot(b);
+      for (const p of ['d/secret', 'f']) {
+        let got = '';
+        try {
+          got = str(fs, p);
+        } catch (e) {
+          if (!(e instanceof FsError)) throw e;
+          got = e.code;
+        }
+        assert.not.ok(got.includes('CANARY'), `${p} must not read the outside file (got ${got})`);
+      }
+      try {
+        fs.writeFile('d/planted', 'x');
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+      }
+      try {
+        fs.writeFile('f', 'pwned');
+      } catch (e) {
+        if (!(e instanceof FsError)) throw e;
+      }
+      assert.is(outsideSnapshot(b), before, 'outside untouched');
+    } finally {
+      fs.unmount();
+    }
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
+test('a symlink re-created through the API resolves to its new target', withFs((fs, b) => {
+  writeFileSync(join(b.R, 't1'), 'one');
+  writeFileSync(join(b.R, 't2'), 'two');
+  fs.symlink('t1', 'l');
+  assert.is(str(fs, 'l'), 'one');
+  fs.unlink('l');
+  fs.symlink('t2', 'l');
+  assert.is(str(fs, 'l'), 'two');
+  assert.is(fs.readlink('l'), 't2');
+  fs.rename('t1', 'l');
+  assert.ok(fs.lstat('l').isFile(), 'a file renamed over the link');
+  assert.is(str(fs, 'l'), 'one');
+}));
+
+test('EINVAL: negative sizes and offsets, zero-length fallocate', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'data');
+  fails(() => fs.truncate('f', -1), 'EINVAL', 'truncate -1');
+  const h = fs.open('f', 'r+');
+  fails(() => fs.ftruncate(h, -1), 'EINVAL', 'ftruncate -1');
+  fails(() => fs.fallocate(h, 0, 0), 'EINVAL', 'fallocate length 0');
+  fails(() => fs.fallocate(h, -1, 10), 'EINVAL', 'fallocate offset -1');
+  fails(() => fs.read(h, new Uint8Array(1), -1), 'EINVAL', 'pread at -1');
+  fails(() => fs.write(h, 'x', -1), 'EINVAL', 'pwrite at -1');
+  fs.close(h);
+  assert.is(readFileSync(join(b.R, 'f'), 'utf8'), 'data');
+}));
+
+test('utimes: times before the epoch are set exactly (as utimensat)', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  const dayBefore = -86_400_000_000_000n, halfSecBefore = -500_000_000n;
+  fs.utimes('f', halfSecBefore, dayBefore);
+  const h = statSync(join(b.R, 'f'), { bigint: true });
+  assert.is(h.mtimeNs, dayBefore);
+  assert.is(h.atimeNs, halfSecBefore);
+  assert.is(fs.stat('f').mtimeNs, dayBefore);
+}));
+
+test('listxattr of a file without user attributes; xattr reads on a directory handle path', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  assert.equal(fs.listxattr('f').filter((n) => n.startsWith('user.')), []);
+  fs.setxattr('f', 'user.a', '1');
+  fs.removexattr('f', 'user.a');
+  assert.equal(fs.listxattr('f').filter((n) => n.startsWith('user.')), []);
+}));
+
+test('lisafs fallback: counted in counters().rpcs; its note does not stick to later, unrelated errors', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  symlinkSync('f', join(b.R, 'lf'));
+  const r0 = fs.counters().rpcs;
+  const e = fails(() => fs.getxattr('lf', 'user.x', { follow: false }), 'EOPNOTSUPP');
+  assert.is(fs.counters().rpcs, r0 + 1, 'one gofer call');
+  assert.match(e.message, /getxattr/, 'the note names the operation');
+  assert.match(e.message, /lf/, 'and the path');
+  // An EOPNOTSUPP the host itself returns (no such xattr namespace) has nothing to do with the gofer.
+  const later = fails(() => fs.setxattr('f', 'nonamespace', 'v'), 'EOPNOTSUPP');
+  assert.is(fs.counters().rpcs, r0 + 1, 'no gofer call this time');
+  assert.not.match(later.message, /gofer|lisafs/, `no stale gofer note: ${later.message}`);
+  const chmodLink = fails(() => fs.chmod('lf', 0o600, { follow: false }), 'EOPNOTSUPP');
+  assert.not.match(chmodLink.message, /lisafs\.fallback\(getxattr/, `no stale note: ${chmodLink.message}`);
+}));
+
+test('cache (shared): every stat revalidates against the host; exclusive makes none', () => {
+  const b = makeBox();
+  try {
+    mkdirSync(join(b.R, 'd'));
+    writeFileSync(join(b.R, 'd', 'f'), 'x');
+    const sh = mount(b.R, { interop: 'shared' });
+    sh.stat('d/f');
+    const c0 = sh.counters().syscalls;
+    sh.stat('d/f');
+    assert.ok(sh.counters().syscalls > c0, 'shared: a repeated stat asks the host');
+    sh.unmount();
+    const ex = mount(b.R);
+    ex.stat('d/f');
+    const c1 = ex.counters().syscalls;
+    for (let i = 0; i < 100; i++) ex.stat('d/f');
+    assert.is(ex.counters().syscalls, c1, 'exclusive: 100 repeated stats, no host syscall');
+    ex.unmount();
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
