@@ -18,7 +18,7 @@ import { PREVIEW1_NAMES } from '../ts/wasi/preview1.js';
 import { openHostFds } from '../ts/host/hostfd.js';
 import { coreWasiImports, lisafsImports, coreCandidates, loadCore, LISAFS_UNAVAILABLE } from '../ts/core/loader.js';
 import {
-  WASI_EFAULT, WASI_EINVAL, WASI_RIGHT_FD_READ, WASI_ENAMETOOLONG, WASI_EBADF, WASI_ENOTSOCK, WASI_ENOSYS, WASI_RIGHTS_ALL,
+  WASI_EFAULT, WASI_EINVAL, WASI_RIGHT_FD_READ, WASI_RIGHT_FD_READDIR, WASI_ENAMETOOLONG, WASI_EBADF, WASI_ENOTSOCK, WASI_ENOSYS, WASI_RIGHTS_ALL,
   WASI_OFLAGS_CREAT, WASI_OFLAGS_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WASI_EVENTTYPE_CLOCK,
   WASI_EVENTTYPE_FD_WRITE, WASI_DIRENT_SIZE,
 } from '../ts/wasi/defs.js';
@@ -497,7 +497,7 @@ test('fd_readdir: small buffers loop with cookies, a huge buffer fills in severa
   const { wasi, w, dv, u8, mem } = bound({ preopens: { '/m': dir } });
   try {
     const [p, n] = put(u8, 0, '.');
-    assert.is(w['path_open']!(3, 0, p, n, WASI_OFLAGS_DIRECTORY, WASI_RIGHTS_ALL, WASI_RIGHTS_ALL, 0, 16), 0);
+    assert.is(w['path_open']!(3, 0, p, n, WASI_OFLAGS_DIRECTORY, WASI_RIGHT_FD_READDIR, WASI_RIGHTS_ALL, 0, 16), 0);
     const fd = dv.getUint32(16, true);
     /** Parses the dirents in [buf, buf+used); returns names and the last complete entry's d_next. */
     const parse = (view: Uint8Array, vdv: DataView, buf: number, used: number, into: string[]): bigint | null => {

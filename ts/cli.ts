@@ -303,7 +303,7 @@ function demo(argv: readonly string[]): number {
     print(`--- guest exited with code ${ran.code} ---`);
     print(`host-side listing of ${dir}:`);
     const lines = listing(dir);
-    print(lines.length ? lines.join('\n') : '  (empty)');
+    print(lines.length ? lines.join('\n') : '  (empty: the guest removed everything it created)');
     print('core counters:');
     for (const c of ran.wasi.counters()) print(`  ${c.name.padEnd(26)} ${c.value}`);
     if (ran.wasi.lisafsMessage) print(`note: ${ran.wasi.lisafsMessage}`);
