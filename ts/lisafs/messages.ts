@@ -1,0 +1,540 @@
+/* messages.ts — the lisafs message table and the codec derived from it.
+ *
+ * Owns:
+ *  - the field descriptors (u8 … u64, FDID, padding, SizedString, u32/u64-prefixed byte
+ *    payloads, u16-counted arrays, packed structs) and the shared structs of the reference
+ *    (Statx 144 bytes, Inode 152, createCommon 24, Timespec 16, Dirent64, StatFS 64);
+ *  - `MESSAGES`: ONE table, every message of gvisor-directfs-spec.md §5.2 with its MID, request
+ *    and response layout and how many host FDs its reply donates;
+ *  - the generic codec (sizeOf / encodeInto / decode) that interprets a descriptor. There is no
+ *    per-message code: a message's codec is its table row run through these functions.
+ *
+ * Must never:
+ *  - throw anything but `LisafsEncodeError` from encoding (a value that does not fit its field);
+ *  - throw at all from decoding: `decode` returns `{ ok: false, error: LisafsDecodeError }` for a
+ *    truncated, over-long or otherwise malformed input and never reads outside [0, bytes.length).
+ *
+ * Wire rules (reference §5.1): little-endian, packed (explicit padding fields, written as zero,
+ * ignored when read), SizedString = u16 length + bytes, arrays = u16 count + elements, FdArray =
+ * u16 count + u64 FDIDs. Deviations from gVisor are listed in docs/lisafs.md.
+ */
+
+// ---- Linux errno values used by the protocol layer ------------------------------------------
+
+export const EIO = 5;
+export const EINVAL = 22;
+
+/** The reference's MaxMessageSize: 2 MiB (a huge page) minus one 4 KiB page. */
+export const MAX_MESSAGE_SIZE = 2_093_056;
+/** Socket channel header: {payloadLen u32, MID u16, pad u16}. */
+export const HEADER_SIZE = 8;
+/** gVisor's NoUID / NoGID: "do not change". */
+export const NO_ID = 0xffffffff;
+
+// ---- descriptors -----------------------------------------------------------------------------
+
+export type Desc =
+  | { readonly k: 'u8' }
+  | { readonly k: 'u16' }
+  | { readonly k: 'u32' }
+  | { readonly k: 'i32' }
+  | { readonly k: 'u64' }
+  | { readonly k: 'i64' }
+  | { readonly k: 'fdid' }
+  | { readonly k: 'pad'; readonly n: number }
+  | { readonly k: 'str' }
+  | { readonly k: 'blob'; readonly w: 4 | 8 }
+  | { readonly k: 'array'; readonly of: Desc }
+  | { readonly k: 'struct'; readonly fields: { readonly [name: string]: Desc } };
+
+/** The JS value of a descriptor: u64/i64 are bigint (full range); FDIDs are numbers (the
+ * server allocates them from 1 upwards; a u64 above 2^53-1 does not decode, see docs);
+ * strings and payloads are bytes (paths are bytes, never decoded lossily). Padding fields
+ * have no value. */
+export type Value<D> = D extends { k: 'u8' | 'u16' | 'u32' | 'i32' | 'fdid' }
+  ? number
+  : D extends { k: 'u64' | 'i64' }
+    ? bigint
+    : D extends { k: 'str' | 'blob' }
+      ? Uint8Array
+      : D extends { k: 'array'; of: infer E }
+        ? Value<E>[]
+        : D extends { k: 'struct'; fields: infer F }
+          ? { -readonly [K in keyof F as F[K] extends { k: 'pad' } ? never : K]: Value<F[K]> }
+          : never;
+
+export const u8 = { k: 'u8' } as const;
+export const u16 = { k: 'u16' } as const;
+export const u32 = { k: 'u32' } as const;
+export const i32 = { k: 'i32' } as const;
+export const u64 = { k: 'u64' } as const;
+export const i64 = { k: 'i64' } as const;
+export const fdid = { k: 'fdid' } as const;
+/** SizedString: u16 length + bytes (no terminator, at most 65535 bytes). */
+export const str = { k: 'str' } as const;
+/** Trailing byte payload with a u32 (PWrite) or u64 (PRead reply) length prefix. */
+export const blob32 = { k: 'blob', w: 4 } as const;
+export const blob64 = { k: 'blob', w: 8 } as const;
+export function pad<N extends number>(n: N): { readonly k: 'pad'; readonly n: N } {
+  return { k: 'pad', n };
+}
+export function array<E extends Desc>(of: E): { readonly k: 'array'; readonly of: E } {
+  return { k: 'array', of };
+}
+/** A packed struct; fields are laid out in the (insertion) order of the record. */
+export function struct<F extends { readonly [name: string]: Desc }>(fields: F): { readonly k: 'struct'; readonly fields: F } {
+  return { k: 'struct', fields };
+}
+
+export const StringArray = array(str);
+export const FdArray = array(fdid);
+
+export const Timestamp = struct({ sec: i64, nsec: u32, _pad: pad(4) }); // statx_timestamp, 16 bytes
+export const Timespec = struct({ sec: i64, nsec: i64 }); // 16 bytes
+
+/** The first 144 bytes of Linux `struct statx` (reference §5.1). */
+export const Statx = struct({
+  mask: u32,
+  blksize: u32,
+  attributes: u64,
+  nlink: u32,
+  uid: u32,
+  gid: u32,
+  mode: u16,
+  _pad0: pad(2),
+  ino: u64,
+  size: u64,
+  blocks: u64,
+  attributesMask: u64,
+  atime: Timestamp,
+  btime: Timestamp,
+  ctime: Timestamp,
+  mtime: Timestamp,
+  rdevMajor: u32,
+  rdevMinor: u32,
+  devMajor: u32,
+  devMinor: u32,
+});
+/** {ControlFD u64, Statx} = 152 bytes. */
+export const Inode = struct({ controlFD: fdid, stat: Statx });
+/** {DirFD u64, UID u32, GID u32, Mode u16, pad u16, pad u32} = 24 bytes. */
+export const CreateCommon = struct({ dirFD: fdid, uid: u32, gid: u32, mode: u16, _pad0: pad(2), _pad1: pad(4) });
+export const StatFS = struct({
+  type: u64,
+  blockSize: i64,
+  blocks: u64,
+  blocksFree: u64,
+  blocksAvailable: u64,
+  files: u64,
+  filesFree: u64,
+  nameLength: u64,
+});
+/** 27 + len bytes, unaligned. */
+export const Dirent64 = struct({ ino: u64, devMinor: u32, devMajor: u32, off: u64, type: u8, name: str });
+
+const Empty = struct({});
+const FDReq = struct({ fd: fdid });
+const ConnectReq = struct({ fd: fdid, sockType: u32, _pad0: pad(4) });
+
+/** One row of the table. `respFds`: how many host FDs the reply donates at most. */
+export interface MessageDef {
+  readonly mid: number;
+  readonly req: Desc | null;
+  readonly resp: Desc;
+  readonly respFds: number;
+}
+
+function msg<Q extends Desc | null, R extends Desc>(mid: number, req: Q, resp: R, respFds = 0): { readonly mid: number; readonly req: Q; readonly resp: R; readonly respFds: number } {
+  return { mid, req, resp, respFds };
+}
+
+/** Every lisafs message (reference §5.2), keyed by name. */
+export const MESSAGES = {
+  Error: msg(0, null, struct({ errno: u32 })),
+  Mount: msg(1, Empty, struct({ root: Inode, maxMessageSize: u32, supported: array(u16) }), 1),
+  Channel: msg(2, Empty, struct({ dataOffset: i64, dataLength: u64 }), 2),
+  FStat: msg(3, FDReq, Statx),
+  SetStat: msg(
+    4,
+    struct({ fd: fdid, mask: u32, mode: u32, uid: u32, gid: u32, size: u64, atime: Timespec, mtime: Timespec }),
+    struct({ failureMask: u32, failureErrno: u32 }),
+  ),
+  Walk: msg(5, struct({ dirFD: fdid, path: StringArray }), struct({ status: u8, inodes: array(Inode) })),
+  WalkStat: msg(6, struct({ dirFD: fdid, path: StringArray }), struct({ stats: array(Statx) })),
+  OpenAt: msg(7, struct({ fd: fdid, flags: u32, _pad0: pad(4) }), struct({ openFD: fdid }), 1),
+  OpenCreateAt: msg(8, struct({ common: CreateCommon, flags: u32, name: str }), struct({ child: Inode, newFD: fdid }), 1),
+  Close: msg(9, struct({ fds: FdArray }), Empty),
+  FSync: msg(10, struct({ fds: FdArray }), Empty),
+  PWrite: msg(11, struct({ offset: u64, fd: fdid, data: blob32 }), struct({ count: u64 })),
+  PRead: msg(12, struct({ offset: u64, fd: fdid, count: u32, _pad0: pad(4) }), struct({ data: blob64 })),
+  MkdirAt: msg(13, struct({ common: CreateCommon, name: str }), struct({ child: Inode })),
+  MknodAt: msg(14, struct({ common: CreateCommon, minor: u32, major: u32, name: str }), struct({ child: Inode })),
+  SymlinkAt: msg(15, struct({ dirFD: fdid, uid: u32, gid: u32, name: str, target: str }), struct({ symlink: Inode })),
+  LinkAt: msg(16, struct({ dirFD: fdid, target: fdid, name: str }), struct({ link: Inode })),
+  FStatFS: msg(17, FDReq, StatFS),
+  FAllocate: msg(18, struct({ fd: fdid, mode: u64, offset: u64, length: u64 }), Empty),
+  ReadLinkAt: msg(19, FDReq, struct({ target: str })),
+  Flush: msg(20, FDReq, Empty),
+  Connect: msg(21, ConnectReq, Empty, 1),
+  UnlinkAt: msg(22, struct({ dirFD: fdid, flags: u32, name: str }), Empty),
+  RenameAt: msg(23, struct({ oldDir: fdid, newDir: fdid, oldName: str, newName: str }), Empty),
+  Getdents64: msg(24, struct({ dirFD: fdid, count: i32, _pad0: pad(4) }), struct({ dirents: array(Dirent64) })),
+  FGetXattr: msg(25, struct({ fd: fdid, bufSize: u32, name: str }), struct({ value: str })),
+  FSetXattr: msg(26, struct({ fd: fdid, flags: u32, name: str, value: str }), Empty),
+  FListXattr: msg(27, struct({ fd: fdid, size: u64 }), struct({ names: StringArray })),
+  FRemoveXattr: msg(28, struct({ fd: fdid, name: str }), Empty),
+  BindAt: msg(29, struct({ common: CreateCommon, sockType: u32, name: str }), struct({ child: Inode, boundSocketFD: fdid }), 1),
+  Listen: msg(30, struct({ fd: fdid, backlog: i32, _pad0: pad(4) }), Empty),
+  Accept: msg(31, FDReq, struct({ peerAddr: str }), 1),
+  ConnectWithCreds: msg(32, struct({ fd: fdid, sockType: u32, _pad0: pad(4), uid: u32, gid: u32 }), Empty, 1),
+  RenameAt2: msg(33, struct({ oldDir: fdid, newDir: fdid, oldName: str, newName: str, flags: u32 }), Empty),
+} as const;
+
+export type MessageName = keyof typeof MESSAGES;
+/** Names of the messages that have a request (every one but Error). */
+export type RequestName = { [N in MessageName]: (typeof MESSAGES)[N]['req'] extends null ? never : N }[MessageName];
+export type Req<N extends RequestName> = Value<(typeof MESSAGES)[N]['req']>;
+export type Resp<N extends MessageName> = Value<(typeof MESSAGES)[N]['resp']>;
+
+/** MID → name, for every row of the table. */
+export const NAME_BY_MID: ReadonlyMap<number, MessageName> = new Map(
+  (Object.keys(MESSAGES) as MessageName[]).map((n) => [MESSAGES[n].mid, n] as const),
+);
+
+/** Walk response status values. */
+export const WALK_SUCCESS = 0;
+export const WALK_COMPONENT_DOES_NOT_EXIST = 1;
+export const WALK_COMPONENT_SYMLINK = 2;
+
+/** SetStat mask bits (statx mask numbering) and the set the server accepts (0x27a). */
+export const SETSTAT_MODE = 0x2;
+export const SETSTAT_UID = 0x8;
+export const SETSTAT_GID = 0x10;
+export const SETSTAT_ATIME = 0x20;
+export const SETSTAT_MTIME = 0x40;
+export const SETSTAT_SIZE = 0x200;
+export const SETSTAT_ALLOWED = 0x27a;
+
+// ---- errors ----------------------------------------------------------------------------------
+
+/** Malformed input to `decode`: `errno` is EIO (reference: a failed unmarshal is EIO), `offset`
+ * where decoding stopped. Never thrown out of `decode`; returned. */
+export class LisafsDecodeError extends Error {
+  readonly errno: number = EIO;
+  readonly code = 'EIO';
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`lisafs: malformed message: ${message} (at byte ${offset})`);
+    this.name = 'LisafsDecodeError';
+  }
+}
+
+/** A value that cannot be encoded in its field (out of range, too long, wrong type, or a
+ * target buffer too small). `errno` is EINVAL. */
+export class LisafsEncodeError extends Error {
+  readonly errno: number = EINVAL;
+  readonly code = 'EINVAL';
+  constructor(message: string) {
+    super(`lisafs: cannot encode: ${message}`);
+    this.name = 'LisafsEncodeError';
+  }
+}
+
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: LisafsDecodeError };
+
+// ---- the codec -------------------------------------------------------------------------------
+
+const TWO32 = 4294967296;
+
+/** Fixed size of a descriptor, or -1 when it has a dynamic part. */
+export function fixedSize(d: Desc): number {
+  switch (d.k) {
+    case 'u8':
+      return 1;
+    case 'u16':
+      return 2;
+    case 'u32':
+    case 'i32':
+      return 4;
+    case 'u64':
+    case 'i64':
+    case 'fdid':
+      return 8;
+    case 'pad':
+      return d.n;
+    case 'str':
+    case 'blob':
+    case 'array':
+      return -1;
+    case 'struct': {
+      let n = 0;
+      for (const f of Object.values(d.fields)) {
+        const s = fixedSize(f);
+        if (s < 0) return -1;
+        n += s;
+      }
+      return n;
+    }
+  }
+}
+
+/** The fewest bytes any value of `d` occupies (used to reject absurd array counts early). */
+export function minSize(d: Desc): number {
+  switch (d.k) {
+    case 'str':
+      return 2;
+    case 'blob':
+      return d.w;
+    case 'array':
+      return 2;
+    case 'struct': {
+      let n = 0;
+      for (const f of Object.values(d.fields)) n += minSize(f);
+      return n;
+    }
+    default:
+      return fixedSize(d);
+  }
+}
+
+function bad(what: string): never {
+  throw new LisafsEncodeError(what);
+}
+
+function checkInt(v: unknown, lo: number, hi: number, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) bad(`${what}: ${String(v)} is not an integer in [${lo}, ${hi}]`);
+  return v;
+}
+
+function checkBig(v: unknown, signed: boolean, what: string): bigint {
+  if (typeof v !== 'bigint') bad(`${what}: ${String(v)} is not a bigint`);
+  if (signed ? v !== BigInt.asIntN(64, v) : v !== BigInt.asUintN(64, v)) bad(`${what}: ${v} out of range`);
+  return v;
+}
+
+function checkBytes(v: unknown, max: number, what: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) bad(`${what}: not a Uint8Array`);
+  if (v.length > max) bad(`${what}: ${v.length} bytes, at most ${max}`);
+  return v;
+}
+
+function fieldValue(v: unknown, name: string, what: string): unknown {
+  if (typeof v !== 'object' || v === null) bad(`${what}: not an object`);
+  return (v as Record<string, unknown>)[name];
+}
+
+/** Encoded size of `v` as `d`. Throws LisafsEncodeError for a value that does not fit. */
+export function sizeOf(d: Desc, v: unknown, what = 'value'): number {
+  switch (d.k) {
+    case 'str':
+      return 2 + checkBytes(v, 0xffff, what).length;
+    case 'blob':
+      return d.w + checkBytes(v, MAX_MESSAGE_SIZE, what).length;
+    case 'array': {
+      if (!Array.isArray(v)) bad(`${what}: not an array`);
+      if (v.length > 0xffff) bad(`${what}: ${v.length} elements, at most 65535`);
+      const fs = fixedSize(d.of);
+      if (fs >= 0) return 2 + fs * v.length;
+      let n = 2;
+      for (let i = 0; i < v.length; i++) n += sizeOf(d.of, v[i], `${what}[${i}]`);
+      return n;
+    }
+    case 'struct': {
+      let n = 0;
+      for (const [name, f] of Object.entries(d.fields)) {
+        n += f.k === 'pad' ? f.n : sizeOf(f, fieldValue(v, name, what), `${what}.${name}`);
+      }
+      return n;
+    }
+    default:
+      return fixedSize(d);
+  }
+}
+
+function put(d: Desc, v: unknown, dv: DataView, u8a: Uint8Array, off: number, what: string): number {
+  switch (d.k) {
+    case 'u8':
+      dv.setUint8(off, checkInt(v, 0, 0xff, what));
+      return off + 1;
+    case 'u16':
+      dv.setUint16(off, checkInt(v, 0, 0xffff, what), true);
+      return off + 2;
+    case 'u32':
+      dv.setUint32(off, checkInt(v, 0, 0xffffffff, what), true);
+      return off + 4;
+    case 'i32':
+      dv.setInt32(off, checkInt(v, -0x80000000, 0x7fffffff, what), true);
+      return off + 4;
+    case 'u64':
+      dv.setBigUint64(off, checkBig(v, false, what), true);
+      return off + 8;
+    case 'i64':
+      dv.setBigInt64(off, checkBig(v, true, what), true);
+      return off + 8;
+    case 'fdid': {
+      const n = checkInt(v, 0, Number.MAX_SAFE_INTEGER, what);
+      dv.setUint32(off, n % TWO32, true);
+      dv.setUint32(off + 4, Math.floor(n / TWO32), true);
+      return off + 8;
+    }
+    case 'pad':
+      u8a.fill(0, off, off + d.n);
+      return off + d.n;
+    case 'str': {
+      const b = checkBytes(v, 0xffff, what);
+      dv.setUint16(off, b.length, true);
+      u8a.set(b, off + 2);
+      return off + 2 + b.length;
+    }
+    case 'blob': {
+      const b = checkBytes(v, MAX_MESSAGE_SIZE, what);
+      if (d.w === 4) dv.setUint32(off, b.length, true);
+      else dv.setBigUint64(off, BigInt(b.length), true);
+      u8a.set(b, off + d.w);
+      return off + d.w + b.length;
+    }
+    case 'array': {
+      if (!Array.isArray(v) || v.length > 0xffff) bad(`${what}: not an array of at most 65535 elements`);
+      dv.setUint16(off, v.length, true);
+      let p = off + 2;
+      for (let i = 0; i < v.length; i++) p = put(d.of, v[i], dv, u8a, p, `${what}[${i}]`);
+      return p;
+    }
+    case 'struct': {
+      let p = off;
+      for (const [name, f] of Object.entries(d.fields)) {
+        p = f.k === 'pad' ? put(f, undefined, dv, u8a, p, what) : put(f, fieldValue(v, name, what), dv, u8a, p, `${what}.${name}`);
+      }
+      return p;
+    }
+  }
+}
+
+/** Encodes `v` as `d` into `target` at `offset`. Returns the number of bytes written.
+ * Throws LisafsEncodeError when the value does not fit its descriptor or the target. */
+export function encodeInto<D extends Desc>(d: D, v: Value<D>, target: Uint8Array, offset = 0): number {
+  const n = sizeOf(d, v);
+  if (offset < 0 || offset + n > target.length) bad(`${n} bytes do not fit in ${target.length - offset} bytes of buffer`);
+  const dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  const end = put(d, v, dv, target, offset, 'value');
+  return end - offset;
+}
+
+/** Encodes `v` as `d` into a new array. Throws LisafsEncodeError (see encodeInto). */
+export function encode<D extends Desc>(d: D, v: Value<D>): Uint8Array {
+  const out = new Uint8Array(sizeOf(d, v));
+  encodeInto(d, v, out, 0);
+  return out;
+}
+
+/** Bounds-checked cursor over one input. */
+class Reader {
+  off: number;
+  readonly dv: DataView;
+  constructor(
+    readonly u8a: Uint8Array,
+    readonly end: number,
+  ) {
+    this.off = 0;
+    this.dv = new DataView(u8a.buffer, u8a.byteOffset, u8a.byteLength);
+  }
+  need(n: number, what: string): number {
+    const at = this.off;
+    if (n > this.end - at) throw new LisafsDecodeError(`${what} needs ${n} bytes, ${this.end - at} left`, at);
+    this.off = at + n;
+    return at;
+  }
+}
+
+function get(d: Desc, r: Reader, what: string): unknown {
+  switch (d.k) {
+    case 'u8':
+      return r.dv.getUint8(r.need(1, what));
+    case 'u16':
+      return r.dv.getUint16(r.need(2, what), true);
+    case 'u32':
+      return r.dv.getUint32(r.need(4, what), true);
+    case 'i32':
+      return r.dv.getInt32(r.need(4, what), true);
+    case 'u64':
+      return r.dv.getBigUint64(r.need(8, what), true);
+    case 'i64':
+      return r.dv.getBigInt64(r.need(8, what), true);
+    case 'fdid': {
+      const at = r.need(8, what);
+      const lo = r.dv.getUint32(at, true);
+      const hi = r.dv.getUint32(at + 4, true);
+      if (hi > 0x1fffff) throw new LisafsDecodeError(`${what}: FDID above 2^53-1`, at);
+      return hi * TWO32 + lo;
+    }
+    case 'pad':
+      r.need(d.n, what);
+      return undefined;
+    case 'str': {
+      const n = r.dv.getUint16(r.need(2, what), true);
+      const at = r.need(n, `${what} (${n}-byte string)`);
+      return r.u8a.slice(at, at + n);
+    }
+    case 'blob': {
+      const lat = r.need(d.w, what);
+      const len = d.w === 4 ? r.dv.getUint32(lat, true) : r.dv.getBigUint64(lat, true);
+      if (BigInt(len) > BigInt(r.end - r.off)) throw new LisafsDecodeError(`${what}: payload of ${len} bytes, ${r.end - r.off} left`, r.off);
+      const n = Number(len);
+      const at = r.need(n, what);
+      return r.u8a.slice(at, at + n);
+    }
+    case 'array': {
+      const n = r.dv.getUint16(r.need(2, what), true);
+      const min = minSize(d.of);
+      if (n * min > r.end - r.off) throw new LisafsDecodeError(`${what}: ${n} elements cannot fit in ${r.end - r.off} bytes`, r.off);
+      const out: unknown[] = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = get(d.of, r, `${what}[${i}]`);
+      return out;
+    }
+    case 'struct': {
+      const out: Record<string, unknown> = {};
+      for (const [name, f] of Object.entries(d.fields)) {
+        const val = get(f, r, `${what}.${name}`);
+        if (f.k !== 'pad') out[name] = val;
+      }
+      return out;
+    }
+  }
+}
+
+/** Decodes all of `bytes` as `d`. Returns the value, or a LisafsDecodeError (never throws) for
+ * input that is truncated, has trailing bytes, or holds a length/count that does not fit. */
+export function decode<D extends Desc>(d: D, bytes: Uint8Array): DecodeResult<Value<D>> {
+  try {
+    const r = new Reader(bytes, bytes.length);
+    const value = get(d, r, 'message') as Value<D>;
+    if (r.off !== r.end) return { ok: false, error: new LisafsDecodeError(`${r.end - r.off} trailing bytes`, r.off) };
+    return { ok: true, value };
+  } catch (e) {
+    if (e instanceof LisafsDecodeError) return { ok: false, error: e };
+    // A RangeError from a DataView would mean a bounds check above is wrong; still typed.
+    return { ok: false, error: new LisafsDecodeError(`internal: ${e instanceof Error ? e.message : String(e)}`, 0) };
+  }
+}
+
+/** Encodes a request of message `name`. Throws LisafsEncodeError. */
+export function encodeRequest<N extends RequestName>(name: N, v: Req<N>): Uint8Array {
+  return encode(MESSAGES[name].req as Desc, v as never);
+}
+
+/** Encodes a response of message `name` (including Error). Throws LisafsEncodeError. */
+export function encodeResponse<N extends MessageName>(name: N, v: Resp<N>): Uint8Array {
+  return encode(MESSAGES[name].resp as Desc, v as never);
+}
+
+/** Decodes a response payload of message `name`. Never throws. */
+export function decodeResponse<N extends MessageName>(name: N, bytes: Uint8Array): DecodeResult<Resp<N>> {
+  return decode(MESSAGES[name].resp as Desc, bytes) as DecodeResult<Resp<N>>;
+}
+
+/** Decodes a request payload of message `name`. Never throws. */
+export function decodeRequest<N extends RequestName>(name: N, bytes: Uint8Array): DecodeResult<Req<N>> {
+  return decode(MESSAGES[name].req as Desc, bytes) as DecodeResult<Req<N>>;
+}
