@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASI, runWasi } from '../ts/index.js';
 import { PREVIEW1_NAMES } from '../ts/wasi/preview1.js';
+import { GuestMemory } from '../ts/wasi/memory.js';
 import { openHostFds } from '../ts/host/hostfd.js';
 import { coreWasiImports, lisafsImports, coreCandidates, loadCore, LISAFS_UNAVAILABLE } from '../ts/core/loader.js';
 import {
@@ -395,6 +396,29 @@ test('poll_oneoff: fd_write on stdout is ready at once (through the core)', () =
   }
 });
 
+test('GuestMemory: unbound is all out of bounds; views follow growth of plain and shared memories', () => {
+  const gm = new GuestMemory();
+  gm.sync();
+  assert.not.ok(gm.ok(0, 1));
+  assert.ok(gm.ok(0, 0));
+  const plain = new WebAssembly.Memory({ initial: 1 });
+  gm.bind(plain);
+  assert.ok(gm.ok(65535, 1) && !gm.ok(65535, 2) && !gm.ok(0xffffffff, 1) && !gm.okArray(0, 8193, 8));
+  plain.grow(1);
+  gm.sync();
+  assert.is(gm.size, 2 * 65536);
+  gm.setU32(65536 + 4, 0xdeadbeef);
+  assert.is(new DataView(plain.buffer).getUint32(65540, true), 0xdeadbeef);
+  // a shared memory (threads) never detaches its buffer: growth is noticed by comparing buffers
+  const shared = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+  gm.bind(shared);
+  assert.is(gm.size, 65536);
+  shared.grow(1);
+  gm.sync();
+  assert.is(gm.size, 2 * 65536);
+  assert.ok(gm.ok(65536, 65536) && !gm.ok(65536, 65537));
+});
+
 // ---- preopens and the data path ------------------------------------------------------------
 
 /** Writes `s` at `at` in guest memory, returns [at, length]. */
@@ -739,6 +763,12 @@ test('loader: io-block layout, per-instance cores, candidates honour WASI_DIRECT
   assert.equal([...a.u8.subarray(a.path1Addr, a.path1Addr + 4)], [0x61, 0x2f, 0x62, 0]);
   assert.throws(() => a.setPath2(new Uint8Array(4097)), RangeError);
   assert.is(a.counters().length, 8);
+  // views follow growth of core memory (the old buffer is detached, the views are re-made)
+  const size = a.u8.length;
+  a.memory.grow(1);
+  assert.is(a.setPath2(enc.encode('xyz')), 3);
+  assert.is(a.u8.length, size + 65536);
+  assert.is(a.u8[a.path2Addr + 2], 0x7a);
   const saved = process.env['WASI_DIRECTFS_CORE'];
   process.env['WASI_DIRECTFS_CORE'] = '/elsewhere/core.wasm';
   try {

@@ -303,8 +303,12 @@ export class Core {
     if (this.rAddr % 8 !== 0) throw new Error('wasi-directfs: core io.r is not 8-byte aligned');
   }
 
-  /** Re-makes the views if core memory grew; call before using `u8`/`dv` after a core call. */
+  /** Re-makes the views if core memory grew; call before using `u8`/`dv` after a core call.
+   * The core's memory is never shared, so a detached (empty) view is the growth signal. */
   sync(): void {
+    // Growth detaches the old (non-shared) buffer, emptying the views: only then is the costly
+    // memory.buffer getter needed.
+    if (this.u8.length !== 0) return;
     if (this.memory.buffer !== this.buf) {
       this.buf = this.memory.buffer as ArrayBuffer;
       this.u8 = new Uint8Array(this.buf);

@@ -17,9 +17,14 @@ export class GuestMemory {
   /** Byte length of the current buffer (0 when unbound). */
   size = 0;
 
+  /** True for a shared memory (threads), whose buffer is re-read on every sync(). */
+  private shared = false;
+
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.buf = null;
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    this.u8 = new Uint8Array(0);
     this.sync();
   }
 
@@ -27,8 +32,12 @@ export class GuestMemory {
     return this.memory;
   }
 
-  /** Re-makes the views if the memory grew (or was bound). Cheap when nothing changed. */
+  /** Re-makes the views if the memory grew (or was bound). Cheap when nothing changed: growing a
+   * non-shared memory detaches its old buffer, so a non-empty view means the views are current
+   * and the (costly) memory.buffer getter is skipped. A shared memory never detaches: its buffer
+   * is compared every time. */
   sync(): void {
+    if (this.u8.length !== 0 && !this.shared) return;
     const m = this.memory;
     if (m !== null && m.buffer !== this.buf) {
       const b = m.buffer as ArrayBuffer;
