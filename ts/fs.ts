@@ -19,7 +19,7 @@ interface XExports {
   wfs_x_stat(fd: number, flags: number, len1: number): number;
   wfs_x_chmod(fd: number, flags: number, len1: number, mode: number): number;
   wfs_x_chown(fd: number, flags: number, len1: number, uid: number, gid: number): number;
-  wfs_x_utimens(fd: number, flags: number, len1: number, atime: bigint, mtime: bigint): number;
+  wfs_x_utimens(fd: number, flags: number, len1: number, atime: bigint, mtime: bigint, which: number): number;
   wfs_x_truncate(fd: number, flags: number, len1: number, size: bigint): number;
   wfs_x_mkdir(fd: number, len1: number, mode: number): number;
   wfs_x_mknod(fd: number, len1: number, mode: number, dev: number): number;
@@ -161,6 +161,12 @@ type PathLike = string | Uint8Array;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/** (atime, mtime, fstflags) for wfs_x_utimens: null keeps a time, 'now' sets the current time. */
+function times(a: bigint | null | 'now', m: bigint | null | 'now'): [bigint, bigint, number] {
+  const which = (a === 'now' ? 2 : a === null ? 0 : 1) | (m === 'now' ? 8 : m === null ? 0 : 4);
+  return [typeof a === 'bigint' ? a : 0n, typeof m === 'bigint' ? m : 0n, which];
+}
+
 const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
 
 /** A mounted host directory. Not thread-safe: one Filesystem per thread. */
@@ -204,9 +210,13 @@ export class Filesystem {
   }
 
   private check(e: number, syscall: string, p: PathLike | number): void {
-    if (e === 0) return;
+    if (e === 0) {
+      this.core.lisafsMessage = '';
+      return;
+    }
     const where = typeof p === 'number' ? `handle ${p}` : typeof p === 'string' ? p : dec.decode(p);
     const detail = e === 58 && this.core.lisafsMessage ? this.core.lisafsMessage : undefined;
+    this.core.lisafsMessage = ''; /* a note belongs to the call that made it */
     throw new FsError(e, syscall, where, detail);
   }
 
@@ -264,14 +274,12 @@ export class Filesystem {
   /** Times in ns since the epoch; null keeps one, 'now' sets it to the current time. */
   utimes(p: PathLike, atimeNs: bigint | null | 'now', mtimeNs: bigint | null | 'now', opts: { follow?: boolean } = {}): void {
     const n = this.path(p);
-    const t = (x: bigint | null | 'now') => (x === null ? -1n : x === 'now' ? -2n : x);
-    this.check(this.x.wfs_x_utimens(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, t(atimeNs), t(mtimeNs)), 'utimes', p);
+    this.check(this.x.wfs_x_utimens(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, ...times(atimeNs, mtimeNs)), 'utimes', p);
   }
 
   futimes(h: number, atimeNs: bigint | null | 'now', mtimeNs: bigint | null | 'now'): void {
     this.live();
-    const t = (x: bigint | null | 'now') => (x === null ? -1n : x === 'now' ? -2n : x);
-    this.check(this.x.wfs_x_utimens(h, WFS_X_EMPTY_PATH, 0, t(atimeNs), t(mtimeNs)), 'futimes', h);
+    this.check(this.x.wfs_x_utimens(h, WFS_X_EMPTY_PATH, 0, ...times(atimeNs, mtimeNs)), 'futimes', h);
   }
 
   /** The seed's setStat: applies mode, size, times, then uid/gid; a failing step does not stop

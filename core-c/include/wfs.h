@@ -121,8 +121,9 @@ WFS_EXPORT(wfs_x_open) uint32_t wfs_x_open(uint32_t fd, uint32_t flags, uint32_t
 WFS_EXPORT(wfs_x_stat) uint32_t wfs_x_stat(uint32_t fd, uint32_t flags, uint32_t len1);   /* out: xstat */
 WFS_EXPORT(wfs_x_chmod) uint32_t wfs_x_chmod(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t mode);
 WFS_EXPORT(wfs_x_chown) uint32_t wfs_x_chown(uint32_t fd, uint32_t flags, uint32_t len1, int32_t uid, int32_t gid);
-/* Times in ns since the epoch; -1 leaves a time unchanged, -2 sets it to now. */
-WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, uint32_t len1, int64_t atime_ns, int64_t mtime_ns);
+/* Times in ns since the epoch (negative: before 1970); which = WASI fstflags (ATIM 1, ATIM_NOW 2,
+ * MTIM 4, MTIM_NOW 8); a time not named is left unchanged. */
+WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, uint32_t len1, int64_t atime_ns, int64_t mtime_ns, uint32_t which);
 WFS_EXPORT(wfs_x_truncate) uint32_t wfs_x_truncate(uint32_t fd, uint32_t flags, uint32_t len1, int64_t size);
 WFS_EXPORT(wfs_x_mkdir) uint32_t wfs_x_mkdir(uint32_t fd, uint32_t len1, uint32_t mode);
 WFS_EXPORT(wfs_x_mknod) uint32_t wfs_x_mknod(uint32_t fd, uint32_t len1, uint32_t mode, uint32_t dev);

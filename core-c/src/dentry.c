@@ -334,10 +334,25 @@ static void free_dentry(dentry_t *d) {
   free(d);
 }
 
-static void evict(void);
+/* Dentries whose last reference went while deleted: destroyed by drain(), iteratively (a
+ * cascade up a 10,000-deep chain must not recurse). Linked through lru_next. */
+static dentry_t *g_dead;
+
+/* Drops one reference without destroying anything: a dentry reaching 0 goes to the LRU, or to
+ * g_dead if it is deleted. */
+static void unref_nocascade(dentry_t *d) {
+  if (--d->refs) return;
+  if (d->flags & D_DELETED) {
+    lru_remove(d);
+    d->lru_next = g_dead;
+    g_dead = d;
+  } else {
+    lru_push(d);
+  }
+}
 
 /* Destroys d: precondition refs == 0 (so it has no positive children). Closes its FDs, frees
- * its negative children, drops its parent's reference (which may cascade). */
+ * its negative children, drops its parent's reference (no cascade: the caller drains). */
 static void destroy(dentry_t *d) {
   while (d->child) { /* only negative children remain */
     dentry_t *c = d->child;
@@ -350,7 +365,26 @@ static void destroy(dentry_t *d) {
   dentry_t *p = d->parent;
   unhash(d);
   free_dentry(d);
-  if (p) dentry_unref(p);
+  if (p) unref_nocascade(p);
+}
+
+/* Destroys the dead, then evicts unreferenced dentries, oldest first, while over max_dentries.
+ * Dentries used by the current operation are never evicted (the walk holds plain pointers to
+ * them). Iterative: parents freed by a destroy join the LRU or g_dead and are handled here. */
+static void drain(void) {
+  for (;;) {
+    if (g_dead) {
+      dentry_t *d = g_dead;
+      g_dead = d->lru_next;
+      d->lru_next = NULL;
+      destroy(d);
+    } else if (g_counters[C_DENTRIES] > g_limits.max_dentries && g_lru_tail && g_lru_tail->gen != g_op_gen) {
+      g_counters[C_EVICTIONS]++;
+      destroy(g_lru_tail);
+    } else {
+      return;
+    }
+  }
 }
 
 /* A guest fd opened (delta 1) or closed (delta -1) on d: while any is open, d's FDs are not
@@ -365,22 +399,8 @@ void dentry_ref(dentry_t *d) {
 }
 
 void dentry_unref(dentry_t *d) {
-  if (--d->refs) return;
-  if (d->flags & D_DELETED) {
-    destroy(d);
-    return;
-  }
-  lru_push(d);
-  evict();
-}
-
-/* Evicts unreferenced dentries, oldest first, while over max_dentries. Dentries used by the
- * current operation are never evicted (the walk holds plain pointers to them). */
-static void evict(void) {
-  while (g_counters[C_DENTRIES] > g_limits.max_dentries && g_lru_tail && g_lru_tail->gen != g_op_gen) {
-    g_counters[C_EVICTIONS]++;
-    destroy(g_lru_tail);
-  }
+  unref_nocascade(d);
+  drain();
 }
 
 /* Positive new dentry under dir (refs 0, on the LRU). */
@@ -765,23 +785,51 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
 /* ---- cache maintenance after mutations ------------------------------------------------------ */
 /* Detaches d from the tree: it is unlinked, replaced or invalidated. Its cached children go
  * too. If it is still referenced (open guest fds) it lives on as D_DELETED until released. */
-static void detach(dentry_t *d) {
+/* Detaches one dentry with no cached children left. */
+static void detach_one(dentry_t *d) {
   if (d->flags & D_NEGATIVE) {
     unhash(d);
     d->parent = NULL;
     free_dentry(d);
     return;
   }
-  dentry_ref(d); /* hold d while its children go (their unrefs must not evict it) */
   dentry_meta_stale(d); /* nlink/ctime changed (an open fd re-reads them from its FD) */
-  while (d->child) detach(d->child);
   dentry_t *p = d->parent;
   unhash(d);
   d->parent = NULL;
   d->flags |= D_DELETED;
   fdlist_update(d); /* deleted dentries are not sheddable: they cannot be re-opened */
-  if (p) dentry_unref(p);
-  dentry_unref(d); /* destroys it now unless a guest fd still holds it */
+  lru_remove(d);
+  if (d->refs == 0) { /* nobody holds it: free now */
+    d->refs = 1;
+    unref_nocascade(d);
+  }
+  if (p) unref_nocascade(p);
+}
+
+/* Detaches d from the tree: it is unlinked, replaced or invalidated. Its cached subtree goes
+ * too, leaves first, without recursion (trees may be 10,000 deep). A dentry still referenced
+ * by a guest fd lives on as D_DELETED until released. Nothing is freed before drain(). */
+static void detach(dentry_t *d) {
+  if (d->flags & D_NEGATIVE) {
+    detach_one(d);
+    return;
+  }
+  dentry_ref(d); /* d stays allocated while its subtree goes */
+  dentry_t *x = d;
+  for (;;) {
+    if (x->child) {
+      x = x->child;
+      continue;
+    }
+    if (x == d) break;
+    dentry_t *p = x->parent;
+    detach_one(x);
+    x = p;
+  }
+  detach_one(d);
+  unref_nocascade(d);
+  drain();
 }
 
 static void invalidate(dentry_t *d) { detach(d); }
@@ -911,5 +959,9 @@ void dentry_init_tables(void) { htab_grow(); }
  * Called by wfs_shutdown after all guest fds are closed (roots are released there). */
 void dentry_shutdown(void) {
   while (g_fd_head) close_fds(g_fd_head);
-  while (g_lru_tail) destroy(g_lru_tail);
+  while (g_lru_tail || g_dead) {
+    dentry_t *d = g_dead ? g_dead : g_lru_tail;
+    if (d == g_dead) g_dead = d->lru_next, d->lru_next = NULL;
+    destroy(d);
+  }
 }

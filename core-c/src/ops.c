@@ -90,7 +90,8 @@ werr_t unlink_at(dentry_t *dir, const char *name, uint32_t len, int is_dir, int 
   return 0;
 }
 
-/* Trailing slash on a name to be created as a non-directory: EEXIST if it exists, else ENOENT. */
+/* Trailing slash on a name to be created as a non-directory: EEXIST if it exists, else ENOENT
+ * (as Linux: the existence check comes first). */
 static werr_t trailing_create(dentry_t *dir, const char *name, uint32_t len) {
   int x = exists(dir, name, len, NULL);
   return x < 0 ? (werr_t)-x : x ? WASI_EEXIST : WASI_ENOENT;
@@ -111,14 +112,16 @@ werr_t symlink_at(const char *target, dentry_t *dir, const char *name, uint32_t 
 }
 
 /* The seed's link: linkat(src's parent FD, src name, dir FD, name, 0) — never AT_EMPTY_PATH,
- * never following (flags 0). Errors: EPERM (src is a directory), ENOENT (src deleted),
- * host errors. */
+ * never following (flags 0). Errors: EEXIST (name exists), EPERM (src is a directory),
+ * ENOENT (src deleted, or a trailing slash on an absent name), host errors. */
 werr_t link_at(dentry_t *src, dentry_t *dir, const char *name, uint32_t len, int trailing) {
   werr_t e = check_name(name, len);
   if (e) return e;
-  if (d_is_dir(src)) return WASI_EPERM;
+  if (trailing || d_is_dir(src)) { /* Linux reports an existing new name before EPERM */
+    e = trailing_create(dir, name, len);
+    return e == WASI_ENOENT && d_is_dir(src) ? WASI_EPERM : e;
+  }
   if (!src->parent) return WASI_ENOENT;
-  if (trailing) return trailing_create(dir, name, len);
   int32_t spfd, pfd;
   if ((e = dentry_dir_fd(src->parent, &spfd))) return e;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;

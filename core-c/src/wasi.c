@@ -917,9 +917,7 @@ WFS_EXPORT(wfs_path_link) uint32_t wfs_path_link(uint32_t oldfd, uint32_t oldfla
   if ((e = fd_get_dir(newfd, WASI_RIGHT_PATH_LINK_TARGET, &gn))) return e;
   walk_t w;
   if ((e = walk(go->d, g_io.path1, len1, follow_flag(oldflags), &w))) return e;
-  if (!w.d || (w.final_dot) || !w.d->parent) return WASI_EPERM;
   dentry_t *src = w.d;
-  if (d_is_dir(src)) return WASI_EPERM;
   dentry_ref(src); /* keep it across the second walk */
   e = walk(gn->d, g_io.path2, len2, W_PARENT, &w);
   if (!e) e = w.final_dot ? WASI_EEXIST : link_at(src, w.dir, w.name, w.name_len, w.trailing_slash);
@@ -946,14 +944,15 @@ WFS_EXPORT(wfs_path_open) uint32_t wfs_path_open(uint32_t fd, uint32_t dirflags,
   if (e) return e;
   if (oflags & ~0xfu) return WASI_EINVAL;
   if (fdflags & ~0x1fu) return WASI_EINVAL;
-  /* Rights a directory cannot pass on are not granted (as wasmtime: no error at open; the
-   * operation that needs them fails with ENOTCAPABLE). */
-  uint64_t base = (uint64_t)rights_base & g->rights_inh, inh = (uint64_t)rights_inh & g->rights_inh;
+  /* WASI: "fewer rights [than asked] ... if and only if those rights do not apply to the type
+   * of file being opened": asking for a right the directory cannot pass on is ENOTCAPABLE. */
+  uint64_t base = (uint64_t)rights_base & WASI_RIGHTS_ALL, inh = (uint64_t)rights_inh & WASI_RIGHTS_ALL;
+  if ((base | inh) & ~g->rights_inh) return WASI_ENOTCAPABLE;
   int readable = (base & RIGHTS_NEED_READ) != 0, writable = (base & RIGHTS_NEED_WRITE) != 0;
   dentry_t *d;
   e = open_path(g->d, len1, follow_flag(dirflags), oflags, readable, writable, 0666, &d);
   if (e) return e;
-  if (d_is_dir(d) && (base & WASI_RIGHT_FD_WRITE) && !(oflags & WASI_OFLAGS_DIRECTORY)) {
+  if (d_is_dir(d) && (base & WASI_RIGHT_FD_WRITE)) { /* a directory cannot be opened for writing */
     dentry_unref(d);
     return WASI_EISDIR;
   }

@@ -168,19 +168,25 @@ WFS_EXPORT(wfs_x_chown) uint32_t wfs_x_chown(uint32_t fd, uint32_t flags, uint32
   return r < 0 ? HOSTERR(r) : 0;
 }
 
-WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, uint32_t len1, int64_t atime, int64_t mtime) {
+/* ns since the epoch (any int64: before 1970 too) -> timespec with 0 <= tv_nsec < 1e9. */
+static l_timespec_t ts_from_ns(int64_t t) {
+  l_timespec_t ts;
+  ts.tv_sec = t / 1000000000;
+  ts.tv_nsec = t % 1000000000;
+  if (ts.tv_nsec < 0) ts.tv_nsec += 1000000000, ts.tv_sec--;
+  return ts;
+}
+
+/* which: WASI fstflags (ATIM 1, ATIM_NOW 2, MTIM 4, MTIM_NOW 8); a time not named is kept. */
+WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, uint32_t len1, int64_t atime, int64_t mtime, uint32_t which) {
   BEGIN();
+  if ((which & 3) == 3 || (which & 12) == 12 || (which & ~15u)) return WASI_EINVAL;
   dentry_t *d;
   werr_t e = x_resolve_w(fd, flags, len1, &d);
   if (e) return e;
   l_timespec_t ts[2];
-  int64_t t[2] = {atime, mtime};
-  for (int i = 0; i < 2; i++) {
-    if (t[i] == -1) ts[i].tv_sec = 0, ts[i].tv_nsec = L_UTIME_OMIT;
-    else if (t[i] == -2) ts[i].tv_sec = 0, ts[i].tv_nsec = L_UTIME_NOW;
-    else if (t[i] < 0) return WASI_EINVAL;
-    else ts[i].tv_sec = t[i] / 1000000000, ts[i].tv_nsec = t[i] % 1000000000;
-  }
+  ts[0] = which & 1 ? ts_from_ns(atime) : (l_timespec_t){0, which & 2 ? L_UTIME_NOW : L_UTIME_OMIT};
+  ts[1] = which & 4 ? ts_from_ns(mtime) : (l_timespec_t){0, which & 8 ? L_UTIME_NOW : L_UTIME_OMIT};
   if (d_is_lnk(d) && !d->parent) return via_lisafs(LISAFS_OP_SETSTAT, d);
   return set_times(d, ts);
 }
@@ -370,7 +376,7 @@ WFS_EXPORT(wfs_x_setstat) uint32_t wfs_x_setstat(uint32_t fd, uint32_t flags, ui
     for (int i = 0; i < 2; i++) {
       if (!(mask & bit[i])) ts[i].tv_sec = 0, ts[i].tv_nsec = L_UTIME_OMIT;
       else if (t[i] == -2) ts[i].tv_sec = 0, ts[i].tv_nsec = L_UTIME_NOW;
-      else ts[i].tv_sec = t[i] / 1000000000, ts[i].tv_nsec = t[i] % 1000000000;
+      else ts[i] = ts_from_ns(t[i]);
     }
     if ((e = set_times(d, ts))) fail |= mask & (M_ATIME | M_MTIME), last = e;
   }
