@@ -589,6 +589,11 @@ test('read-only preopens refuse writes; close() releases every host FD', () => {
   wasi.close();
   assert.is(openHostFds().length, before, 'every host FD released');
   wasi.close(); // idempotent
+  // Symbol.dispose closes too (for `using`)
+  const again = bound({ preopens: { '/ro': dir } });
+  assert.ok(openHostFds().length > before);
+  (again.wasi as unknown as Record<symbol, () => void>)[(Symbol as unknown as { dispose: symbol }).dispose]!();
+  assert.is(openHostFds().length, before);
 });
 
 test('limits.maxFds caps the guest fd table (EMFILE); interop shared sees host changes after a miss', () => {

@@ -259,6 +259,17 @@ export class WASI {
   }
 }
 
+/* `using wasi = new WASI(...)` (explicit resource management) calls close(). Symbol.dispose exists
+ * in Node 20 but not in the ES2022 typings, hence the lookup. */
+const disposeSymbol = (Symbol as unknown as { dispose?: symbol }).dispose;
+if (disposeSymbol) {
+  Object.defineProperty(WASI.prototype, disposeSymbol, {
+    value(this: WASI): void {
+      this.close();
+    },
+  });
+}
+
 export interface RunWasiOptions {
   /** A path to a .wasm file, its bytes, or a compiled module. */
   module: string | Uint8Array | ArrayBuffer | WebAssembly.Module;
