@@ -652,6 +652,8 @@ test('WASI class: node:wasi behaviours (start returns the exit code, twice throw
   assert.throws(() => w2.start(trap), (e: Error) => e instanceof WebAssembly.RuntimeError);
   w2.close();
   assert.throws(() => new WASI({ mode: 'lisafs' }), /lisafs mode is not implemented yet/);
+  assert.throws(() => new WASI({ mode: 'lisafs', gofer: 'worker' }), /lisafs mode is not implemented yet/);
+  assert.throws(() => new WASI({ gofer: 'process' }), /only meaningful with mode 'lisafs'/);
   assert.throws(() => new WASI({ version: 'unstable' as 'preview1' }), /preview1/);
   assert.throws(() => new WASI({ preopens: { '/x': join(tmp, 'does-not-exist') } }), /cannot open preopen directory/);
   assert.throws(() => new WASI({ preopens: {}, readonlyPreopens: ['/nope'] }), /not a key/);

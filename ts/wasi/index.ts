@@ -50,6 +50,8 @@ export interface WASIOptions {
   stderr?: number;
   /** 'directfs' (default). 'lisafs' (everything through the gofer) is not implemented yet. */
   mode?: 'directfs' | 'lisafs';
+  /** Where the lisafs gofer runs ('worker' thread or child 'process'); only with mode 'lisafs'. */
+  gofer?: 'worker' | 'process';
   /** 'exclusive' (default): the guest is the only writer, cached metadata is authoritative.
    * 'shared': the host may change the tree; every walk revalidates. */
   interop?: 'exclusive' | 'shared';
@@ -115,6 +117,9 @@ export class WASI {
       throw new Error('wasi-directfs: lisafs mode is not implemented yet (the gofer is not available); use mode: \'directfs\'');
     }
     if (mode !== 'directfs') throw new TypeError(`wasi-directfs: options.mode must be 'directfs' or 'lisafs', got ${String(mode)}`);
+    if (options.gofer !== undefined) {
+      throw new TypeError('wasi-directfs: options.gofer is only meaningful with mode \'lisafs\'');
+    }
     const interop = options.interop ?? 'exclusive';
     if (interop !== 'exclusive' && interop !== 'shared') {
       throw new TypeError(`wasi-directfs: options.interop must be 'exclusive' or 'shared', got ${String(interop)}`);
