@@ -67,6 +67,7 @@ struct dentry {
   uint32_t gen;        /* g_op_gen of the last operation that used it (pinned while equal) */
   uint32_t meta_gen;   /* g_op_gen when metadata was last read from the host (shared mode) */
   uint32_t nneg;       /* directories: negative children cached */
+  uint32_t dir_gen;    /* directories: bumped by every change of the entries through the guest */
   dentry_t *neg_head, *neg_tail; /* directories: negative children, oldest first */
   /* Host FDs. Owner: dentry.c (ensure_* functions); -1 when absent. Never saved. */
   int32_t control_fd; /* tryOpen FD: O_RDONLY|O_NONBLOCK (dirs, files, FIFOs) or O_PATH */

@@ -450,8 +450,12 @@ static void meta_from_statx(dentry_t *d, const l_statx_t *s) {
   d->meta_gen = g_op_gen;
 }
 
+/* d's metadata must be read again. For a directory this is also how its entries change (every
+ * create/remove/rename in it passes here), so open readdir snapshots of it become stale. */
 void dentry_meta_stale(dentry_t *d) {
-  if (d) d->flags &= ~D_META;
+  if (!d) return;
+  d->flags &= ~D_META;
+  if (d_is_dir(d)) d->dir_gen++;
 }
 
 /* Refreshes d's metadata from the host when it is not valid (always in shared mode).

@@ -10,13 +10,20 @@
 
 enum { K_FREE = 0, K_DENTRY, K_STREAM };
 
-/* Snapshot of a directory listing for fd_readdir; cookies index into it (0 = ".", 1 = ".."). */
+/* Entries of a directory read from the host for fd_readdir, from host position `start` to the
+ * end. Cookies are the host's own directory offsets (d_off, as telldir): the cookie after entry
+ * i is off[i], so a cookie stays meaningful after the directory changes (the kernel resumes
+ * there). "." and ".." are the host's own first entries. */
 typedef struct {
+  uint64_t start;       /* host position the snapshot was read from (0 = the beginning) */
+  uint32_t gen;         /* the directory's dentry gen_dir when read; stale when it differs */
+  uint32_t next;        /* index where the last call stopped (fast path for sequential reads) */
   uint32_t count, cap;  /* entries */
   uint32_t *name_off;   /* offset of each name in `names` */
   uint16_t *name_len;
   uint8_t *type;        /* WASI filetype */
   uint64_t *ino;        /* guest inode */
+  uint64_t *off;        /* host d_off: the cookie after this entry */
   char *names;
   uint32_t names_len, names_cap;
 } dirsnap_t;

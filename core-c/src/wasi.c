@@ -105,6 +105,7 @@ static void snap_free(dirsnap_t *s) {
   free(s->name_len);
   free(s->type);
   free(s->ino);
+  free(s->off);
   free(s->names);
   free(s);
 }
@@ -672,7 +673,7 @@ WFS_EXPORT(wfs_fd_filestat_set_times) uint32_t wfs_fd_filestat_set_times(uint32_
 }
 
 /* ---- fd_readdir ------------------------------------------------------------------------------ */
-static werr_t snap_add(dirsnap_t *s, const char *name, uint32_t len, uint8_t type, uint64_t ino) {
+static werr_t snap_add(dirsnap_t *s, const char *name, uint32_t len, uint8_t type, uint64_t ino, uint64_t off) {
   if (s->count == s->cap) {
     uint32_t n = s->cap ? s->cap * 2 : 64;
     uint32_t *no = realloc(s->name_off, n * sizeof *no);
@@ -687,6 +688,9 @@ static werr_t snap_add(dirsnap_t *s, const char *name, uint32_t len, uint8_t typ
     uint64_t *in = realloc(s->ino, n * sizeof *in);
     if (!in) return WASI_ENOMEM;
     s->ino = in;
+    uint64_t *of = realloc(s->off, n * sizeof *of);
+    if (!of) return WASI_ENOMEM;
+    s->off = of;
     s->cap = n;
   }
   if (s->names_len + len > s->names_cap) {
@@ -703,6 +707,7 @@ static werr_t snap_add(dirsnap_t *s, const char *name, uint32_t len, uint8_t typ
   s->name_len[s->count] = (uint16_t)len;
   s->type[s->count] = type;
   s->ino[s->count] = ino;
+  s->off[s->count] = off;
   s->names_len += len;
   s->count++;
   return 0;
@@ -722,10 +727,11 @@ static uint8_t dtype_to_wasi(uint8_t t) {
 
 static uint8_t g_dents[32768];
 
-/* Reads the whole directory into a fresh snapshot: ".", "..", then the host entries in
- * getdents64 order (lseek to 0 first, as the seed's getDirentsLocked). d_ino of an entry is
- * the guest inode of (directory's device, d_ino). Errors: host errors, ENOMEM. */
-static werr_t snap_load(gfd_t *g) {
+/* Reads the directory from host position `start` to its end into a fresh snapshot (lseek then
+ * getdents64 until 0, as the seed's getDirentsLocked). d_ino of an entry is the guest inode of
+ * (directory's device, d_ino); "." and ".." get the directory's and its parent's inodes.
+ * Errors: host errors (EACCES for a directory we may only search), ENOMEM. */
+static werr_t snap_load(gfd_t *g, uint64_t start) {
   dentry_t *d = g->d;
   int32_t fd;
   werr_t e = dentry_meta(d);
@@ -733,14 +739,11 @@ static werr_t snap_load(gfd_t *g) {
   if ((e = dentry_readable_dir_fd(d, &fd))) return e;
   dirsnap_t *s = calloc(1, sizeof *s);
   if (!s) return WASI_ENOMEM;
+  s->start = start;
+  s->gen = d->dir_gen;
   dentry_t *parent = d->parent ? d->parent : d;
-  if (!(parent->flags & D_META) && (e = dentry_meta(parent))) parent = d;
-  if ((e = snap_add(s, ".", 1, WASI_FILETYPE_DIRECTORY, d->ino)) ||
-      (e = snap_add(s, "..", 2, WASI_FILETYPE_DIRECTORY, parent->ino))) {
-    snap_free(s);
-    return e;
-  }
-  int64_t r = SYS(host_lseek(fd, 0, 0));
+  if (!(parent->flags & D_META) && dentry_meta(parent)) parent = d;
+  int64_t r = SYS(host_lseek(fd, (int64_t)start, 0));
   if (r < 0) {
     snap_free(s);
     return HOSTERR((int32_t)r);
@@ -753,22 +756,30 @@ static werr_t snap_load(gfd_t *g) {
     }
     if (n == 0) break;
     for (int32_t off = 0; off < n;) {
-      uint64_t dino;
+      uint64_t dino, doff;
       uint16_t reclen;
       memcpy(&dino, g_dents + off, 8);
+      memcpy(&doff, g_dents + off + 8, 8);
       memcpy(&reclen, g_dents + off + 16, 2);
       uint8_t dtype = g_dents[off + 18];
       const char *name = (const char *)g_dents + off + 19;
       const char *nul = memchr(name, 0, (size_t)reclen - 19);
       uint32_t len = nul ? (uint32_t)(nul - name) : (uint32_t)reclen - 19;
       off += reclen;
-      if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.')) continue;
       uint8_t type = dtype_to_wasi(dtype);
-      if (dtype == 0) { /* DT_UNKNOWN: ask the host */
-        int32_t sr = SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS, &g_sstx));
-        if (sr >= 0) type = wasi_filetype(g_sstx.stx_mode);
+      uint64_t ino;
+      if (len == 1 && name[0] == '.') {
+        ino = d->ino, type = WASI_FILETYPE_DIRECTORY;
+      } else if (len == 2 && name[0] == '.' && name[1] == '.') {
+        ino = parent->ino, type = WASI_FILETYPE_DIRECTORY;
+      } else {
+        ino = ino_for_key(d->key_dev, dino);
+        if (dtype == 0) { /* DT_UNKNOWN: ask the host */
+          int32_t sr = SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS, &g_sstx));
+          if (sr >= 0) type = wasi_filetype(g_sstx.stx_mode);
+        }
       }
-      if ((e = snap_add(s, name, len, type, ino_for_key(d->key_dev, dino)))) {
+      if ((e = snap_add(s, name, len, type, ino, doff))) {
         snap_free(s);
         return e;
       }
@@ -779,6 +790,17 @@ static werr_t snap_load(gfd_t *g) {
   return 0;
 }
 
+/* Index of the first entry after `cookie` in g's snapshot, or -1 when the snapshot cannot say
+ * (stale, or a cookie it does not contain: the host must resume there). */
+static int64_t snap_find(dirsnap_t *s, dentry_t *d, uint64_t cookie) {
+  if (!s || s->gen != d->dir_gen) return -1;
+  if (cookie == s->start) return 0;
+  if (s->next > 0 && s->next <= s->count && s->off[s->next - 1] == cookie) return s->next;
+  for (uint32_t i = 0; i < s->count; i++)
+    if (s->off[i] == cookie) return i + 1;
+  return -1;
+}
+
 WFS_EXPORT(wfs_fd_readdir) uint32_t wfs_fd_readdir(uint32_t fd, int64_t cookie, uint32_t cap) {
   BEGIN();
   gfd_t *g;
@@ -786,34 +808,33 @@ WFS_EXPORT(wfs_fd_readdir) uint32_t wfs_fd_readdir(uint32_t fd, int64_t cookie, 
   if (e) return e;
   if (g->kind != K_DENTRY || !d_is_dir(g->d)) return WASI_ENOTDIR;
   if (cap > WFS_DATA_MAX) cap = WFS_DATA_MAX;
-  if (cookie == 0 || !g->snap) {
-    if ((e = snap_load(g))) return e;
+  int64_t i = cookie == 0 ? -1 : snap_find(g->snap, g->d, (uint64_t)cookie);
+  if (i < 0) {
+    if ((e = snap_load(g, (uint64_t)cookie))) return e;
+    i = 0;
   }
   dirsnap_t *s = g->snap;
-  uint64_t i = (uint64_t)cookie;
   uint32_t used = 0;
-  while (i < s->count) {
+  uint64_t next_cookie = (uint64_t)cookie;
+  while ((uint64_t)i < s->count && used < cap) {
     uint32_t len = s->name_len[i];
     uint32_t sz = WASI_DIRENT_SIZE + len;
-    if (used >= cap) break;
-    if (used + sz > cap && used > 0) {
-      /* Would not fit: write it anyway into the slack so the caller can copy a prefix. */
-      if (used + sz > WFS_DATA_MAX + WFS_DATA_SLACK) break;
-    }
+    if (used + sz > cap && used + sz > WFS_DATA_MAX + WFS_DATA_SLACK) break;
     uint8_t *p = g_io.data + used;
-    put_u64(p, i + 1);
+    put_u64(p, s->off[i]);
     put_u64(p + 8, s->ino[i]);
     put_u32(p + 16, len);
     p[20] = s->type[i];
     p[21] = p[22] = p[23] = 0;
     memcpy(p + 24, s->names + s->name_off[i], len);
     used += sz;
+    next_cookie = s->off[i];
     i++;
-    if (used > cap) break;
   }
+  s->next = (uint32_t)i;
   g_io.r[0] = used;
-  g_io.r[1] = i;
-  g_io.r[2] = i >= s->count;
+  g_io.r[1] = next_cookie;
+  g_io.r[2] = (uint64_t)i >= s->count;
   return 0;
 }
 
