@@ -657,6 +657,10 @@ test('WASI class: node:wasi behaviours (start returns the exit code, twice throw
   assert.throws(() => new WASI({ version: 'unstable' as 'preview1' }), /preview1/);
   assert.throws(() => new WASI({ preopens: { '/x': join(tmp, 'does-not-exist') } }), /cannot open preopen directory/);
   assert.throws(() => new WASI({ preopens: {}, readonlyPreopens: ['/nope'] }), /not a key/);
+  const before = openHostFds().length;
+  assert.throws(() => new WASI({ args: ['a\0b'], preopens: { '/t': tmp } }), /NUL/);
+  assert.throws(() => new WASI({ preopens: { '/t': tmp, '/x': join(tmp, 'does-not-exist') } }), /cannot open/);
+  assert.is(openHostFds().length, before, 'a failed constructor leaves no host FD behind');
 });
 
 test('runWasi: bytes, path and module; the exit code comes back', async () => {

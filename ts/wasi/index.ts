@@ -22,7 +22,7 @@ import { loadCore, type Core } from '../core/loader.js';
 import { WFS_INIT_SHARED, COUNTER_NAMES } from '../core/abi.js';
 import { GuestMemory } from './memory.js';
 import { Preview1, StringTable, WasiExit, buildPreview1, type Preview1Imports } from './preview1.js';
-import { errnoName } from './defs.js';
+import { errnoName, WASI_ENAMETOOLONG } from './defs.js';
 
 export { WasiExit } from './preview1.js';
 
@@ -145,6 +145,8 @@ export class WASI {
     const stdout = fdOption('stdout', options.stdout, 1);
     const stderr = fdOption('stderr', options.stderr, 2);
     const limits = options.limits ?? {};
+    const argTable = new StringTable(args); // throws on a NUL byte, before any host FD is opened
+    const envTable = new StringTable(envList);
 
     const core = loadCore();
     this.core = core;
@@ -161,7 +163,7 @@ export class WASI {
       for (const [guest, host] of Object.entries(preopens)) {
         if (typeof host !== 'string') throw new TypeError(`wasi-directfs: options.preopens['${guest}'] must be a string`);
         const name = enc.encode(guest);
-        if (name.length > core.pathMax) throw new WasiError(37, `wasi-directfs: preopen name ${guest}`);
+        if (name.length > core.pathMax) throw new WasiError(WASI_ENAMETOOLONG, `wasi-directfs: preopen name ${guest}`);
         let hostFd: number;
         try {
           hostFd = openRoot(host);
@@ -178,7 +180,7 @@ export class WASI {
       this.close();
       throw e;
     }
-    const p = new Preview1(core, this.mem, new StringTable(args), new StringTable(envList));
+    const p = new Preview1(core, this.mem, argTable, envTable);
     this.wasiImport = buildPreview1(p);
     unclosed.register(this, core, this);
   }
