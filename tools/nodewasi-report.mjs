@@ -83,6 +83,8 @@ const WHY = {
   'sock-notsock': 'sock_* on files/directories give ENOTCAPABLE or ENOTSUP instead of ENOTSOCK; sock_shutdown on a bad fd is ENOTSUP.',
   'trailing-slash': '"file/.", "file/.." and "file/../file" are normalised lexically instead of failing with ENOTDIR; tslash/ (a slash from a link target) escapes.',
   'fd_readdir-basic': 'fd_readdir omits "." and "..".',
+  'fd_readdir-hostile': 'fd_readdir omits "." and ".." (11 of 13 entries).',
+  'path-dots': '"a/.", "a/b/.." and "a/b/c/." are normalised lexically, so rename/unlink/symlink act on the parent directory (renaming "a/." moves a) instead of failing.',
 };
 
 async function main() {
