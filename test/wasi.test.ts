@@ -707,6 +707,9 @@ test('cli: usage errors exit 2 with a message', () => {
   assert.match(r.stderr, /--gofer/);
   r = cli(['run', '--env', '=x', exit7]);
   assert.is(r.status, 2);
+  r = cli(['run', file('reactor.wasm', MEMONLY)]);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /is not a WASI command \(it must export _start and memory\)/);
   r = cli(['frobnicate']);
   assert.is(r.status, 2);
   assert.match(r.stderr, /unknown subcommand/);

@@ -209,12 +209,16 @@ function execute(module: WebAssembly.Module, name: string, opts: WASIOptions): R
     wasi.close();
     throw new UsageError(`cannot instantiate '${name}': ${(e as Error).message}`);
   }
+  const exports = instance.exports;
+  if (typeof exports['_start'] !== 'function' || !(exports['memory'] instanceof WebAssembly.Memory)) {
+    wasi.close();
+    throw new UsageError(`'${name}' is not a WASI command (it must export _start and memory)`);
+  }
   try {
     return { code: wasi.start(instance), wasi };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     say(`trap in ${name}: ${msg.split('\n')[0]}`);
-    if (wasi.lisafsMessage) say(`note: the core reported: ${wasi.lisafsMessage}`);
     return { code: 134, wasi };
   }
 }
