@@ -736,6 +736,7 @@ test('cli: a trap exits 134 with one line on stderr', () => {
 test('cli: the guest exit code propagates; 0 when _start returns', () => {
   assert.is(cli(['run', file('exit7.wasm', EXIT7)]).status, 7);
   assert.is(cli(['run', file('abc.wasm', ABC)]).status, 0);
+  assert.is(cli([file('exit7.wasm', EXIT7)]).status, 7, 'MODULE.wasm without run');
 });
 
 test('cli: a partial last line on stdout is not lost (pipe and file)', () => {

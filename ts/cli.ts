@@ -18,6 +18,7 @@ const USAGE = `wasi-directfs — run WebAssembly WASI (preview1) guests over hos
 
 Usage:
   wasi-directfs run [OPTIONS] MODULE.wasm [ARGS...]
+  wasi-directfs MODULE.wasm [ARGS...]          (run without options, as wasmtime allows)
   wasi-directfs demo [--keep]
   wasi-directfs help | --help | -h
 
