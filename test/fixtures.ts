@@ -76,24 +76,27 @@ export function buildFixtures(): Fixtures {
   return { root, dirs: { F: R, RO, empty }, canary };
 }
 
-/** One line per entry under T/outside: path, type, size, mtime, ctime, nlink (ns precision). */
-export function snapshotOutside(root: string): string[] {
+/** One line per entry under dir, recursively: path, type, size, mtime, ctime, nlink (ns). */
+export function snapshotTree(dir: string): string[] {
   const out: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
+  const walk = (d: string, rel: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
       const st = lstatSync(p, { bigint: true });
       const kind = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
       out.push(`${rel}${name} ${kind} size=${st.size} mtime=${st.mtimeNs} ctime=${st.ctimeNs} nlink=${st.nlink}`);
       if (st.isDirectory()) walk(p, `${rel}${name}/`);
     }
   };
-  const top = lstatSync(join(root, 'outside'), { bigint: true });
+  const top = lstatSync(dir, { bigint: true });
   out.push(`. d mtime=${top.mtimeNs} ctime=${top.ctimeNs} nlink=${top.nlink}`);
-  walk(join(root, 'outside'), '');
-  // T itself: a guest must not create anything next to R.
-  out.push(`T: ${readdirSync(root).sort().join(',')}`);
+  walk(dir, '');
   return out;
+}
+
+/** Oracle O1: snapshotTree(T/outside) plus the names directly under T (nothing new beside R). */
+export function snapshotOutside(root: string): string[] {
+  return [...snapshotTree(join(root, 'outside')), `T: ${readdirSync(root).sort().join(',')}`];
 }
 
 /** Removes T recursively (restoring write permission first, in case a guest test removed it). */

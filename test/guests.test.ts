@@ -6,7 +6,8 @@
 //   node dist/cli.js run --dir HOST::GUEST | --readonly-dir HOST::GUEST (in the JSON's dirs order,
 //   so preopens are numbered 3, 4, ... in that order) [--env K=V]... MODULE.wasm ARGS...
 // with the JSON's stdin text, then the checks: exit code and stdout exactly as expected, no
-// "CANARY-" text in stdout or stderr, and T/outside unchanged (oracle O1 of the security battery).
+// "CANARY-" text in stdout or stderr, T/outside unchanged (oracle O1 of the security battery)
+// and every read-only preopen's tree unchanged (names, sizes, mtime, ctime, nlink).
 // Every guest gets freshly built fixtures (guests mutate them). 30 s per guest.
 // Must not: depend on our implementation's internals; skip a guest silently.
 import { test } from 'uvu';
@@ -15,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFixtures, cleanup, snapshotOutside } from './fixtures.js';
+import { buildFixtures, cleanup, snapshotOutside, snapshotTree } from './fixtures.js';
 import type { FixtureName } from './fixtures.js';
 
 /** One guest's expectation file. */
@@ -71,6 +72,8 @@ for (const set of SETS) {
       const fx = buildFixtures();
       try {
         const before = snapshotOutside(fx.root);
+        const readonly = (spec.dirs ?? []).filter((d) => d.readonly).map((d) => fx.dirs[d.fixture]);
+        const roBefore = readonly.map((d) => snapshotTree(d));
         const argv = ['run'];
         for (const d of spec.dirs ?? []) {
           const host = fx.dirs[d.fixture];
@@ -92,6 +95,7 @@ for (const set of SETS) {
         assert.not.ok(stdout.includes('CANARY-') || stderr.includes('CANARY-'), 'canary text from T/outside reached the guest');
         const after = snapshotOutside(fx.root);
         assert.equal(after, before, 'T/outside (or T itself) changed');
+        readonly.forEach((d, i) => assert.equal(snapshotTree(d), roBefore[i], `read-only preopen ${d} changed`));
         if (stdout !== spec.stdout) {
           assert.fixture(stdout, spec.stdout, `stdout differs (${firstDifference(spec.stdout, stdout)}); stderr: ${stderr.slice(0, 500)}`);
         }
