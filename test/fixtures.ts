@@ -1,16 +1,18 @@
 // test/fixtures.ts — builds the host trees the conformance guests run on, in a fresh temp dir.
 //
 // Owns: fixture F of reference/security-battery.md §0 (T/outside with the CANARY, T/R the sandbox,
-// its planted symlinks), the read-only tree RO (f = "DATA"), an `empty` tree, and the O1 oracle
+// its planted symlinks), the read-only tree RO (f = "DATA"), an `empty` tree, `special` (a FIFO,
+// made with mkfifo(1) since Node has no API for it), and the O1 oracle
 // `snapshotOutside` (names, size, mtime, ctime, nlink of every entry under T/outside).
 // Must not: touch anything outside the temp dir it creates; depend on our implementation.
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, lstatSync, readdirSync, rmSync, realpathSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 /** Names a guest JSON may use in `dirs[].fixture`. */
-export type FixtureName = 'F' | 'RO' | 'empty';
+export type FixtureName = 'F' | 'RO' | 'empty' | 'special';
 
 export interface Fixtures {
   /** T: the temp root holding every tree. Remove with cleanup(). */
@@ -27,9 +29,10 @@ export const F_PASSWD = 'inside-passwd\n';
 export const RO_F = 'DATA';
 
 /**
- * Builds F, RO and empty under a new directory T in the OS temp dir:
- *   T/outside/{secret (CANARY-<random>), dir/}
- *   T/R (fixture F; preopened by the guests as /sandbox), T/RO (f = "DATA"), T/empty.
+ * Builds F, RO, empty and special under a new directory T in the OS temp dir:
+ *   T/outside/{secret (CANARY-<random>), dir/inner (the same text)}
+ *   T/R (fixture F; preopened by the guests as /sandbox), T/RO (f = "DATA"), T/empty,
+ *   T/special/{file ("plain\n"), fifo (a FIFO with no writer)}.
  * Symlinks with absolute targets point at this T (realpath'd, so no /tmp alias is involved).
  */
 export function buildFixtures(): Fixtures {
@@ -73,7 +76,12 @@ export function buildFixtures(): Fixtures {
   writeFileSync(join(RO, 'f'), RO_F);
   const empty = join(root, 'empty');
   mkdirSync(empty);
-  return { root, dirs: { F: R, RO, empty }, canary };
+  // special: a FIFO nobody writes to (battery RT-05: opening it must never block the host)
+  const special = join(root, 'special');
+  mkdirSync(special);
+  writeFileSync(join(special, 'file'), 'plain\n');
+  execFileSync('mkfifo', [join(special, 'fifo')]);
+  return { root, dirs: { F: R, RO, empty, special }, canary };
 }
 
 /** One line per entry under dir, recursively: path, type, size, mtime, ctime, nlink (ns). */

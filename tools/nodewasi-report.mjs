@@ -84,6 +84,7 @@ const WHY = {
   'trailing-slash': '"file/.", "file/.." and "file/../file" are normalised lexically instead of failing with ENOTDIR; tslash/ (a slash from a link target) escapes.',
   'fd_readdir-basic': 'fd_readdir omits "." and "..".',
   'fd_readdir-hostile': 'fd_readdir omits "." and ".." (11 of 13 entries).',
+  'path_open-fifo': 'opening a FIFO with no writer blocks the whole process (no O_NONBLOCK): the guest times out.',
   'path-dots': '"a/.", "a/b/.." and "a/b/c/." are normalised lexically, so rename/unlink/symlink act on the parent directory (renaming "a/." moves a) instead of failing.',
 };
 
