@@ -1,8 +1,8 @@
 /* fd_close and fd_renumber: closing twice is EBADF; fd_renumber(from, to) makes `to` refer to
  * from's file and closes `from` (EBADF afterwards); renumbering onto a preopen replaces it (it is
  * no longer a preopen and grants only from's rights); renumbering to itself succeeds; a bad
- * source or an unopened target is EBADF; a closed preopen is gone for every call; freed fd
- * numbers are reused by later opens. */
+ * source or an unopened target is EBADF; a closed directory handle is gone for every call.
+ * (No check assumes which number path_open returns: the spec does not promise the lowest.) */
 #include "check.h"
 
 int main(void) {
@@ -19,7 +19,6 @@ int main(void) {
   CHECK_ERRNO("close again", __wasi_fd_close(a), E_BADF);
   CHECK_ERRNO("read a closed fd", read_all(a, buf, sizeof buf, &len), E_BADF);
   __wasi_fd_t a2 = must_open("open file again", sb, "file", 0, R_RD, 0);
-  CHECK_EQ("the lowest free number is reused", a2, a);
 
   __wasi_fd_t b = must_open("open etc/passwd", sb, "etc/passwd", 0, R_RD, 0);
   CHECK_OK("renumber file -> etc/passwd fd", __wasi_fd_renumber(a2, b));
