@@ -139,6 +139,15 @@ WFS_EXPORT(wfs_x_set_owner) uint32_t wfs_x_set_owner(int32_t uid, int32_t gid);
 /* The seed's setStat (mask: STATX_MODE 0x2, UID 0x8, GID 0x10, ATIME 0x20, MTIME 0x40, SIZE 0x200;
  * times in ns, -2 = now). r0 = failure mask, r1 = errno of the last failed step. */
 WFS_EXPORT(wfs_x_setstat) uint32_t wfs_x_setstat(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t mask, uint32_t mode, int32_t uid, int32_t gid, int64_t size, int64_t atime, int64_t mtime);
+/* ---- checkpoint / restore (checkpoint.c has the image layout) -------------------------- */
+#define WFS_ECORRUPT 1000 /* wfs_restore: the host differs from the image; io->data = path\0field\0saved\0current\0 */
+/* Serialises fd table, needed dentries, inode map, deleted-open contents. r0 = address, r1 = length. */
+WFS_EXPORT(wfs_checkpoint) uint32_t wfs_checkpoint(void);
+/* Allocates len bytes for an image to restore; r0 = address. */
+WFS_EXPORT(wfs_restore_buffer) uint32_t wfs_restore_buffer(uint32_t len);
+/* Restores on a fresh core: roots_addr = n_roots i32 host FDs of the mount roots by mount id
+ * (taken over); check: 1 size, 2 mtime, 4 identity of every file. Stream fds come back detached. */
+WFS_EXPORT(wfs_restore) uint32_t wfs_restore(uint32_t roots_addr, uint32_t n_roots, uint32_t check);
 WFS_EXPORT(wfs_x_allocate) uint32_t wfs_x_allocate(uint32_t fd, uint32_t mode, int64_t off, int64_t len);
 
 #endif

@@ -47,6 +47,7 @@ enum {
   D_DESTROYED = 1u << 5, /* freed (debug guard) */
   D_OPATH = 1u << 6,     /* control_fd is an O_PATH FD (no read permission, symlink, socket) */
   D_RECHECK = 1u << 7,   /* mode/owner changed: the next guest open re-opens its handle */
+  D_MARK = 1u << 8,      /* checkpoint: already written to the image (cleared after) */
 };
 
 typedef struct dentry dentry_t;
@@ -68,6 +69,7 @@ struct dentry {
   uint32_t meta_gen;   /* g_op_gen when metadata was last read from the host (shared mode) */
   uint32_t nneg;       /* directories: negative children cached */
   uint32_t dir_gen;    /* directories: bumped by every change of the entries through the guest */
+  uint32_t mount_id;   /* roots: index of the wfs_preopen call that made it (saved) */
   dentry_t *neg_head, *neg_tail; /* directories: negative children, oldest first */
   /* Host FDs. Owner: dentry.c (ensure_* functions); -1 when absent. Never saved. */
   int32_t control_fd; /* tryOpen FD: O_RDONLY|O_NONBLOCK (dirs, files, FIFOs) or O_PATH */
@@ -112,9 +114,18 @@ void dentry_note_removed(dentry_t *dir, const char *name, uint32_t len);
 void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentry_t *ndir, const char *nname, uint32_t nlen);
 void dentry_shutdown(void);
 int32_t dentry_host_close(int32_t fd);
+void dentry_host_close_adopted(int32_t fd);
+void dentry_keep_readable(dentry_t *d);
 int32_t dentry_host_open(int32_t dirfd, const char *name, int32_t flags, int32_t mode);
 uint8_t wasi_filetype(uint32_t mode);
 uint64_t ino_for_key(uint64_t dev, uint64_t ino);
+/* For checkpoint.c only: the (dev, ino) -> guest inode map, slot by slot. */
+uint32_t ino_map_slots(void);
+int ino_map_slot(uint32_t i, uint64_t *dev, uint64_t *ino, uint64_t *gino);
+void ino_map_set(uint64_t dev, uint64_t ino, uint64_t gino);
+uint64_t ino_map_last(void);
+void ino_map_set_last(uint64_t last);
+dentry_t *dentry_new_deleted(uint32_t mode, int32_t fd, int readable, int writable);
 
 /* walk.c */
 enum {

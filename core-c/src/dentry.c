@@ -96,6 +96,9 @@ int32_t dentry_host_close(int32_t fd) {
   return SYS(host_close(fd));
 }
 
+/* Closes an FD handed to the core by the embedder that the core never adopted. */
+void dentry_host_close_adopted(int32_t fd) { SYS(host_close(fd)); }
+
 /* ---- (parent, name) hash --------------------------------------------------------------------- */
 static dentry_t **g_htab;
 static uint32_t g_hcap, g_hcount;
@@ -191,6 +194,31 @@ uint64_t ino_for_key(uint64_t dev, uint64_t ino) {
   g_inos[j].gino = ++g_last_ino;
   g_icount++;
   return g_last_ino;
+}
+
+uint32_t ino_map_slots(void) { return g_icap; }
+
+int ino_map_slot(uint32_t i, uint64_t *dev, uint64_t *ino, uint64_t *gino) {
+  if (i >= g_icap || !g_inos[i].gino) return 0;
+  *dev = g_inos[i].dev;
+  *ino = g_inos[i].ino;
+  *gino = g_inos[i].gino;
+  return 1;
+}
+
+/* Maps (dev, ino) to gino, replacing any earlier number (restore re-keys saved inodes). */
+void ino_map_set(uint64_t dev, uint64_t ino, uint64_t gino) {
+  uint64_t last = g_last_ino;
+  ino_for_key(dev, ino); /* make sure the slot exists (may assign a throw-away number) */
+  g_last_ino = last > g_last_ino ? last : g_last_ino;
+  uint32_t j = ino_hash(dev, ino) & (g_icap - 1);
+  while (g_inos[j].gino && !(g_inos[j].dev == dev && g_inos[j].ino == ino)) j = (j + 1) & (g_icap - 1);
+  if (g_inos[j].gino) g_inos[j].gino = gino;
+}
+
+uint64_t ino_map_last(void) { return g_last_ino; }
+void ino_map_set_last(uint64_t last) {
+  if (last > g_last_ino) g_last_ino = last;
 }
 
 /* ---- lists ---------------------------------------------------------------------------------- */
@@ -385,6 +413,25 @@ static void drain(void) {
       return;
     }
   }
+}
+
+/* Before unlinking a file a guest fd holds open: make sure an FD that can read it survives
+ * (the seed's O_RDONLY control FD), so a checkpoint can save its contents (best effort). */
+void dentry_keep_readable(dentry_t *d) {
+  if (!d || (d->flags & D_NEGATIVE) || !d_is_reg(d) || d->open_count == 0 || d->read_fd >= 0) return;
+  if (d->control_fd >= 0 && !(d->flags & D_OPATH)) return;
+  if (!d->parent) return;
+  int32_t pfd;
+  if (dentry_dir_fd(d->parent, &pfd)) return;
+  int32_t fd = dentry_host_open(pfd, d->name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, 0);
+  if (fd < 0) return;
+  if (d->control_fd >= 0) {
+    dentry_host_close(d->control_fd);
+    g_counters[C_DENTRY_FDS]--;
+  }
+  d->control_fd = fd;
+  d->flags &= ~(uint32_t)D_OPATH;
+  note_fd(d);
 }
 
 /* A guest fd opened (delta 1) or closed (delta -1) on d: while any is open, d's FDs are not
@@ -954,6 +1001,23 @@ werr_t dentry_adopt_created(dentry_t *dir, const char *name, uint32_t len, int32
   note_fd(d);
   *out = d;
   return 0;
+}
+
+/* A deleted-but-open file recreated by restore: no parent, holds `fd` as its handle(s). Takes
+ * ownership of fd. Returns NULL (fd closed) on allocation failure. */
+dentry_t *dentry_new_deleted(uint32_t mode, int32_t fd, int readable, int writable) {
+  dentry_t *d = alloc_dentry(NULL, "", 0, D_DELETED);
+  if (!d) {
+    dentry_host_close(fd);
+    return NULL;
+  }
+  d->mode = mode;
+  if (readable) d->read_fd = fd;
+  if (writable) d->write_fd = fd;
+  if (!readable && !writable) d->control_fd = fd;
+  g_counters[C_DENTRY_FDS]++;
+  d->refs = 1; /* the caller's, handed to the fd that will hold it */
+  return d;
 }
 
 /* ---- set-up and tear-down ----------------------------------------------------------------- */

@@ -71,6 +71,7 @@ extern wfs_io_t g_io;
 werr_t fd_get(uint32_t fd, uint64_t need, gfd_t **out);
 werr_t fd_get_dir(uint32_t fd, uint64_t need, gfd_t **out);
 werr_t fd_alloc(uint32_t *fd, gfd_t **out);
+werr_t fd_alloc_at(uint32_t fd, gfd_t **out);
 werr_t fd_open_dentry(dentry_t *d, uint64_t rights, uint64_t inh, uint16_t fdflags, uint32_t *fd);
 void fd_release(uint32_t fd);
 void fd_release_all(void);

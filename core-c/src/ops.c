@@ -84,6 +84,7 @@ werr_t unlink_at(dentry_t *dir, const char *name, uint32_t len, int is_dir, int 
   }
   int32_t pfd;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
+  if (!is_dir) dentry_keep_readable(dentry_find(dir, name, len));
   int32_t r = SYS(host_unlinkat(pfd, name, is_dir ? L_AT_REMOVEDIR : 0));
   if (r < 0) return HOSTERR(r);
   dentry_note_removed(dir, name, len);
@@ -163,6 +164,7 @@ werr_t rename_paths(dentry_t *ostart, uint32_t len1, dentry_t *nstart, uint32_t 
   if (!e) e = dentry_dir_fd(odir, &opfd);
   if (!e) e = dentry_dir_fd(w.dir, &npfd);
   if (!e) {
+    if (!(flags & L_RENAME_EXCHANGE)) dentry_keep_readable(dentry_find(w.dir, w.name, w.name_len));
     int32_t r = SYS(host_renameat2(opfd, oname, npfd, w.name, flags));
     if (r < 0) e = HOSTERR(r);
     else if (flags & L_RENAME_EXCHANGE) dentry_note_exchanged(odir, oname, olen, w.dir, w.name, w.name_len);

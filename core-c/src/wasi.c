@@ -13,8 +13,8 @@
 #include "fdtable.h"
 
 wfs_io_t g_io;
-static gfd_t *g_fds;
-static uint32_t g_nfds; /* allocated slots */
+gfd_t *g_fds;     /* the guest fd table (checkpoint.c reads it) */
+uint32_t g_nfds;  /* allocated slots */
 static uint32_t g_initialized;
 
 #define BEGIN() (g_op_gen++)
@@ -76,6 +76,25 @@ werr_t fd_get_dir(uint32_t fd, uint64_t need, gfd_t **out) {
   if (g->kind != K_DENTRY || !d_is_dir(g->d)) return WASI_ENOTDIR;
   if ((g->rights & need) != need) return WASI_ENOTCAPABLE;
   *out = g;
+  return 0;
+}
+
+/* Slot `fd` (restore): grows the table; the slot must be free. Errors: EBADF, EEXIST, ENOMEM. */
+werr_t fd_alloc_at(uint32_t fd, gfd_t **out) {
+  if (fd >= g_limits.max_fds) return WASI_EBADF;
+  if (fd >= g_nfds) {
+    uint32_t n = g_nfds ? g_nfds : 64;
+    while (n <= fd) n *= 2;
+    if (n > g_limits.max_fds) n = g_limits.max_fds;
+    gfd_t *t = realloc(g_fds, n * sizeof *t);
+    if (!t) return WASI_ENOMEM;
+    memset(t + g_nfds, 0, (n - g_nfds) * sizeof *t);
+    g_fds = t;
+    g_nfds = n;
+  }
+  if (g_fds[fd].kind != K_FREE) return WASI_EEXIST;
+  memset(&g_fds[fd], 0, sizeof g_fds[fd]);
+  *out = &g_fds[fd];
   return 0;
 }
 
@@ -166,8 +185,10 @@ WFS_EXPORT(wfs_preopen) uint32_t wfs_preopen(int32_t host_fd, uint32_t name_len,
   BEGIN();
   if (name_len > WFS_PATH_MAX) return WASI_ENAMETOOLONG;
   werr_t e;
+  static uint32_t mounts;
   dentry_t *root = dentry_new_root(host_fd, &e);
   if (!root) return e;
+  root->mount_id = mounts++;
   uint64_t strip = readonly ? RIGHTS_WRITING : 0;
   uint32_t fd;
   e = fd_open_dentry(root, RIGHTS_DIR & ~strip, WASI_RIGHTS_ALL & ~strip, 0, &fd);
