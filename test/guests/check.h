@@ -5,8 +5,9 @@
  *   FAIL <label>: got NAME(n) want NAME(m)   on failure (errno checks)
  *   FAIL <label>: <detail>                   on failure (value checks)
  * A guest ends with `return check_done();`: exit code = number of failures, capped at 100.
- * Must not: print anything nondeterministic (timestamps, inode numbers, host paths). Values that
- * differ between runs are only ever compared with each other.
+ * Must not: print anything nondeterministic (timestamps, inode numbers, host paths) on an "ok"
+ * path. Values that differ between runs are only ever compared with each other (a FAIL line may
+ * show them: it fails the comparison anyway).
  * Every line is flushed as it is printed, so a guest that hangs or traps still shows how far it got.
  *
  * Raw imports (raw_*) take (pointer, length) pairs exactly as the wasi_snapshot_preview1 ABI does,
