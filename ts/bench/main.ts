@@ -1,0 +1,330 @@
+/* main.ts — the benchmark harness of issue 6: `runBench(argv)` (wired to `wasi-directfs bench`).
+ *
+ * For each selected workload: generate (or reuse) its input data set, then run a warm-up round and
+ * N measured rounds, each round running every selected runtime once in a fresh child process, in
+ * the same order (A B C ... A B C ...). The figure is the guest's own measurement; every sample
+ * is kept. A runtime that cannot run a workload (or fails) keeps its reason and is not retried
+ * for that workload. Outputs: the terminal tables (stdout), a progress bar (stderr), and
+ * bench-results/bench-<date>.{json,html} (+ latest.{json,html}).
+ * Owns: option parsing of `bench`, the schedule, checksum agreement, the target verdicts.
+ * Must not: change the data sets during a workload's rounds (scratch directories excepted).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem, version as osVersion } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildNative, buildSqlite, sqliteBuilt } from './build.js';
+import { scratchDir } from './generate.js';
+import { median, textReport, writeHtml, writeJson, type BenchResult, type Cell, type Sample, type TargetCheck } from './report.js';
+import { GUEST_ROOT, runOnce } from './run.js';
+import { RUNTIMES, type Runtime } from './runtimes.js';
+import { WORKLOADS, type Sizes, type Workload } from './workloads.js';
+
+const USAGE = `wasi-directfs bench — the workloads of issue 6, side by side on native and every WASI runtime
+
+Usage: wasi-directfs bench [OPTIONS]
+  --quick             Smaller inputs, 3 runs: finishes in about a minute (indicative only).
+  --only W1,W2        Workloads (default all): ${WORKLOADS.map((w) => w.id).join(', ')}
+  --runtimes R1,R2    Runtimes (default all; native is always added as the reference):
+                      ${RUNTIMES.map((r) => r.id).join(', ')}
+  --runs N            Measured runs per cell (default 5; --quick 3), after one warm-up run.
+  --warmup N          Warm-up runs per cell (default 1).
+  --seed N            Seed of the generated inputs (default 6).
+  --data-dir DIR      Where input trees and scratch directories live (default $TMPDIR/wasi-directfs-bench).
+  --out DIR           Where the JSON and HTML go (default bench-results/ in the repository).
+  --no-html           Skip the HTML report.
+  --timeout S         Per-run timeout in seconds (default 600; --quick 60).
+  -h, --help          This text.
+`;
+
+interface Opts {
+  quick: boolean; only: string[] | null; runtimes: string[] | null; runs: number | null; warmup: number; seed: number;
+  dataDir: string | null; out: string | null; html: boolean; timeoutS: number | null;
+}
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): Opts | 'help' {
+  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: 1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const val = (): string => {
+      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const int = (min: number): number => {
+      const v = val();
+      if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} needs an integer >= ${min}, got '${v}'`);
+      return Number(v);
+    };
+    const list = (known: string[]): string[] => {
+      const xs = val().split(',').map((x) => x.trim()).filter(Boolean);
+      for (const x of xs) if (!known.includes(x)) throw new UsageError(`${flag}: unknown '${x}' (known: ${known.join(', ')})`);
+      return xs;
+    };
+    switch (flag) {
+      case '-h': case '--help': return 'help';
+      case '--quick': o.quick = true; break;
+      case '--only': o.only = list(WORKLOADS.map((w) => w.id)); break;
+      case '--runtimes': o.runtimes = list(RUNTIMES.map((r) => r.id)); break;
+      case '--runs': o.runs = int(1); break;
+      case '--warmup': o.warmup = int(0); break;
+      case '--seed': o.seed = int(0); break;
+      case '--data-dir': o.dataDir = resolve(val()); break;
+      case '--out': o.out = resolve(val()); break;
+      case '--no-html': o.html = false; break;
+      case '--timeout': o.timeoutS = int(1); break;
+      default: throw new UsageError(`unknown option '${a}'`);
+    }
+  }
+  return o;
+}
+
+/** The repository root: nearest ancestor of this module (source or bundle) holding bench/runners; else the cwd. */
+export function repoRoot(): string {
+  const ok = (d: string): boolean => existsSync(join(d, 'package.json')) && existsSync(join(d, 'bench', 'runners'));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (ok(dir)) return dir;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  if (ok(process.cwd())) return process.cwd();
+  throw new Error('cannot find the repository (a directory with package.json and bench/runners) above the harness or the cwd');
+}
+
+function git(root: string): BenchResult['git'] {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const st = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { commit, dirty: st.trim() !== '' };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+function err(text: string): void {
+  try { writeSync(2, text); } catch { /* stderr closed */ }
+}
+
+/** Progress bar on stderr: redrawn in place on a terminal, one line per workload round otherwise. */
+class Progress {
+  done = 0;
+  private readonly tty = Boolean(process.stderr.isTTY);
+  private readonly t0 = Date.now();
+  private lastLine = '';
+  constructor(private readonly total: number) {}
+  step(what: string): void {
+    const width = 30;
+    const frac = this.total ? this.done / this.total : 1;
+    const fill = Math.round(frac * width);
+    const el = (Date.now() - this.t0) / 1000;
+    const eta = this.done > 0 ? Math.round((el / this.done) * (this.total - this.done)) : null;
+    const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(Math.round(frac * 100)).padStart(3)}% ${this.done}/${this.total} ` +
+      `${el.toFixed(0)}s${eta !== null ? ` eta ${eta}s` : ''}  ${what}`;
+    if (this.tty) err(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1).padEnd(Math.min(this.lastLine.length, (process.stderr.columns ?? 120) - 1))}`);
+    this.lastLine = line;
+  }
+  tick(what: string): void {
+    this.done++;
+    this.step(what);
+  }
+  say(line: string): void {
+    if (this.tty) err(`\r${' '.repeat(Math.min(this.lastLine.length, (process.stderr.columns ?? 120) - 1))}\r`);
+    err(`bench: ${line}\n`);
+    if (this.tty && this.lastLine) err(this.lastLine.slice(0, (process.stderr.columns ?? 120) - 1));
+  }
+  end(): void {
+    if (this.tty) err(`\r${' '.repeat(Math.min(this.lastLine.length, (process.stderr.columns ?? 120) - 1))}\r`);
+  }
+}
+
+interface Plan { workload: Workload; binaries: Map<string, string>; hostDir: string | null; datasetSummary: string | null; skip: string | null }
+
+export async function runBench(argv: string[]): Promise<number> {
+  let opts: Opts | 'help';
+  try {
+    opts = parse(argv);
+  } catch (e) {
+    if (e instanceof UsageError) { err(`wasi-directfs bench: ${e.message}\n${USAGE}`); return 2; }
+    throw e;
+  }
+  if (opts === 'help') { process.stdout.write(USAGE); return 0; }
+  const started = Date.now();
+  const loadAtStart = loadavg();
+  const root = repoRoot();
+  const runs = opts.runs ?? (opts.quick ? 3 : 5);
+  const timeoutMs = (opts.timeoutS ?? (opts.quick ? 60 : 600)) * 1000;
+  const dataRoot = opts.dataDir ?? join(tmpdir(), 'wasi-directfs-bench');
+  const outDir = opts.out ?? join(root, 'bench-results');
+  const sizes: Sizes = { quick: opts.quick, seed: opts.seed, dataRoot, repoRoot: root };
+  const workloads = opts.only ? WORKLOADS.filter((w) => opts.only!.includes(w.id)) : WORKLOADS;
+  const wantRt = opts.runtimes ? new Set(['native', ...opts.runtimes]) : null;
+  const runtimes = RUNTIMES.filter((r) => !wantRt || wantRt.has(r.id));
+  const unavailable = new Map<string, string>();
+  for (const r of runtimes) {
+    const why = r.unavailable(root);
+    if (why) unavailable.set(r.id, why);
+  }
+  const active = runtimes.filter((r) => !unavailable.has(r.id));
+  const notes: string[] = [];
+  if (opts.quick) notes.push('QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 10,000-entry dir, 10,000 SQLite rows) and 3 runs: indicative only; `wasi-directfs bench` is the full run.');
+
+  // Plan: binaries and data sets (outside every timed region).
+  const prog = new Progress(workloads.length * (runs + opts.warmup) * active.length);
+  const plans: Plan[] = [];
+  for (const w of workloads) {
+    const binaries = new Map<string, string>();
+    let skip: string | null = null;
+    try {
+      if (w.guest.kind === 'sqlite') {
+        if (opts.quick && !sqliteBuilt(root)) {
+          skip = 'skipped in --quick: the SQLite builds are not cached yet (a full run, or `bench --only sqlite`, compiles the 9 MB amalgamation once: minutes)';
+        } else {
+          const b = await buildSqlite(root, (l) => prog.say(l));
+          binaries.set('native', b.native);
+          binaries.set('wasm', b.wasm);
+        }
+      } else {
+        const nativeName = w.guest.kind === 'asm' ? w.guest.nativeName : w.guest.name;
+        binaries.set('native', buildNative(root, nativeName));
+        const wasm = w.guest.kind === 'asm' ? join(root, 'build', 'asm', `${w.guest.name}.wasm`) : join(root, 'build', 'guests', `${w.guest.name}.wasm`);
+        if (!existsSync(wasm)) skip = `the guest ${wasm} is not built (run ./build.sh)`;
+        binaries.set('wasm', wasm);
+      }
+    } catch (e) {
+      skip = `build failed: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`;
+    }
+    let hostDir: string | null = null;
+    let datasetSummary: string | null = null;
+    if (!skip && w.dataset) {
+      prog.say(`preparing the input of ${w.id} in ${dataRoot}`);
+      const d = w.dataset(sizes);
+      hostDir = d.dir;
+      datasetSummary = d.summary;
+    }
+    plans.push({ workload: w, binaries, hostDir, datasetSummary, skip });
+  }
+
+  const samples: Sample[] = [];
+  const failed = new Map<string, string>(); // `${workload}\0${runtime}` -> reason
+  const key = (w: string, r: string): string => `${w}\0${r}`;
+  for (const p of plans) {
+    const w = p.workload;
+    if (p.skip) {
+      for (const r of active) failed.set(key(w.id, r.id), p.skip);
+      prog.done += (runs + opts.warmup) * active.length;
+      continue;
+    }
+    for (let round = 0; round < runs + opts.warmup; round++) {
+      const warm = round < opts.warmup;
+      for (const r of active) {
+        const label = `${w.id} ${warm ? 'warm-up' : `run ${round - opts.warmup + 1}/${runs}`} · ${r.id}`;
+        prog.step(label);
+        if (failed.has(key(w.id, r.id))) { prog.tick(label); continue; }
+        const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
+        const out = runOnce({
+          repoRoot: root, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
+          args: w.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir,
+          argv0: w.guest.kind === 'sqlite' ? 'bench-sqlite' : w.guest.name, expectResult: w.result, timeoutMs,
+        });
+        if (out.ok) samples.push({ workload: w.id, runtime: r.id, round, warmup: warm, ns: out.ns, checksum: out.checksum, wallMs: Math.round(out.wallMs) });
+        else failed.set(key(w.id, r.id), out.reason);
+        prog.tick(label);
+      }
+    }
+    if (!p.hostDir) scratchDir(dataRoot, w.id);
+  }
+  prog.end();
+
+  // Cells, checksums, targets.
+  const cells: Cell[] = [];
+  const checksums: Record<string, Record<string, string[]>> = {};
+  let ourChecksumBad = false;
+  for (const p of plans) {
+    const w = p.workload;
+    const sums: Record<string, string[]> = {};
+    for (const s of samples) if (s.workload === w.id) (sums[s.runtime] ??= []).includes(s.checksum) || sums[s.runtime]!.push(s.checksum);
+    checksums[w.id] = sums;
+    const ref = sums.native?.length === 1 ? sums.native[0]! : null;
+    const nativeNs = samples.filter((s) => s.workload === w.id && s.runtime === 'native' && !s.warmup).map((s) => s.ns);
+    const nativeMed = nativeNs.length ? median(nativeNs) : null;
+    for (const r of runtimes) {
+      const un = unavailable.get(r.id);
+      if (un) { cells.push({ workload: w.id, runtime: r.id, status: 'unavailable', reason: un }); continue; }
+      const f = failed.get(key(w.id, r.id));
+      const ns = samples.filter((s) => s.workload === w.id && s.runtime === r.id && !s.warmup).map((s) => s.ns);
+      if (f || ns.length === 0) { cells.push({ workload: w.id, runtime: r.id, status: 'failed', reason: f ?? 'no measured run' }); continue; }
+      const med = median(ns);
+      const mine = sums[r.id] ?? [];
+      let status: Cell['status'] = 'ok';
+      let reason: string | undefined;
+      if (mine.length !== 1) { status = 'checksum'; reason = `checksum varies between runs: ${mine.join(', ')}`; }
+      else if (ref !== null && mine[0] !== ref) { status = 'checksum'; reason = `checksum differs from native: ${mine[0]} vs ${ref}`; }
+      else if (ref === null && r.id !== 'native') { status = 'checksum'; reason = 'no native checksum to compare with'; }
+      if (status === 'checksum' && (r.id === 'directfs' || r.id === 'directfs-shared')) ourChecksumBad = true;
+      cells.push({
+        workload: w.id, runtime: r.id, status, reason, n: ns.length, medianNs: med, minNs: Math.min(...ns), maxNs: Math.max(...ns),
+        ratio: nativeMed ? med / nativeMed : null,
+      });
+    }
+  }
+  const targets: TargetCheck[] = [];
+  for (const w of workloads) {
+    if (w.target === null) continue;
+    for (const r of runtimes.filter((x) => x.target)) {
+      const c = cells.find((x) => x.workload === w.id && x.runtime === r.id);
+      const ratio = c && c.status === 'ok' ? c.ratio ?? null : null;
+      targets.push({ workload: w.id, runtime: r.id, target: w.target, ratio, met: ratio === null ? null : ratio <= w.target });
+    }
+  }
+  const cpuList = cpus();
+  const res: BenchResult = {
+    tool: 'wasi-directfs bench',
+    date: new Date().toISOString(),
+    quick: opts.quick,
+    seed: opts.seed,
+    runs,
+    warmup: opts.warmup,
+    argv,
+    durationMs: Date.now() - started,
+    machine: {
+      cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, kernel: release(), os: osVersion(), node: process.version,
+      memoryGiB: Math.round(totalmem() / 2 ** 30), loadAvgStart: loadAtStart, loadAvgEnd: loadavg(),
+    },
+    git: git(root),
+    dataRoot,
+    workloads: plans.map((p) => ({ id: p.workload.id, title: p.workload.title, size: p.workload.size(sizes), dataset: p.datasetSummary, target: p.workload.target })),
+    runtimes: runtimes.map((r) => ({ id: r.id, label: r.label, inMemory: Boolean(r.inMemory), unavailable: unavailable.get(r.id) ?? null })),
+    samples,
+    cells,
+    checksums,
+    targets,
+    notes,
+  };
+  const shortNames = Object.fromEntries(runtimes.map((r) => [r.id, r.short]));
+  process.stdout.write(textReport(res, shortNames) + '\n');
+  const stem = `bench-${res.date.replace(/[:.]/g, '-')}${opts.quick ? '-quick' : ''}`;
+  const jsonPath = writeJson(outDir, stem, res);
+  let htmlPath: string | null = null;
+  if (opts.html) {
+    try {
+      htmlPath = await writeHtml(outDir, stem, res);
+    } catch (e) {
+      err(`bench: the HTML report failed: ${(e as Error).stack ?? e}\n`);
+      return 1;
+    }
+  }
+  process.stdout.write(`\nwrote ${jsonPath}${htmlPath ? ` and ${htmlPath}` : ''}\n`);
+  if (ourChecksumBad) {
+    err('bench: wasi-directfs produced a checksum different from native (see the notes): its results are not the same work\n');
+    return 1;
+  }
+  return 0;
+}
