@@ -12,6 +12,7 @@
 import { loadCore, type Core, type CoreExports } from './core/loader.js';
 import { openRoot } from './host/hostfd.js';
 import { WFS_INIT_SHARED, WFS_MEM_CORE, WFS_X_EMPTY_PATH, WFS_X_FOLLOW } from './core/abi.js';
+import { CorruptionError, ImageError, decodeImage, encodeImage, type ImageHeader } from './checkpoint/image.js';
 
 /** The wfs_x_* exports of wfs.h (Filesystem API extensions). */
 interface XExports {
@@ -31,6 +32,9 @@ interface XExports {
   wfs_x_removexattr(fd: number, flags: number, len1: number, len2: number): number;
   wfs_x_allocate(fd: number, mode: number, off: bigint, len: bigint): number;
   wfs_x_set_owner(uid: number, gid: number): number;
+  wfs_checkpoint(): number;
+  wfs_restore_buffer(len: number): number;
+  wfs_restore(rootsAddr: number, nRoots: number, check: number): number;
   wfs_x_setstat(fd: number, flags: number, len1: number, mask: number, mode: number, uid: number, gid: number,
     size: bigint, atime: bigint, mtime: bigint): number;
 }
@@ -177,19 +181,80 @@ export class Filesystem {
   private closed = false;
   readonly hostDir: string;
 
-  /** Use mount(). Takes ownership of nothing until the core adopts the root FD. */
-  constructor(hostDir: string, options: MountOptions = {}) {
+  private readonly options: MountOptions;
+
+  /** Use mount() or Filesystem.restore(). With `image`, restores it instead of mounting afresh. */
+  constructor(hostDir: string, options: MountOptions = {}, image?: { core: Uint8Array; check: number }) {
     this.hostDir = hostDir;
+    this.options = options;
     this.core = loadCore();
     this.x = this.core.x as CoreExports & XExports;
     const l = options.limits ?? {};
     const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? 0);
     if (e) throw new FsError(e, 'mount', hostDir, 'core initialisation failed');
+    if (image) {
+      this.restoreCore(image.core, image.check);
+      this.root = 0;
+      return;
+    }
     const hostFd = openRoot(hostDir); // throws with code and path
     const name = this.core.setPath1(enc.encode('/'));
     const pe = this.x.wfs_preopen(hostFd, name, options.readonly ? 1 : 0); // owns hostFd from here
     if (pe) throw new FsError(pe, 'mount', hostDir);
     this.root = this.core.r32(0);
+  }
+
+  /** Restores a core image: the mount root is opened again by path (the only path-based open),
+   * then every saved file is re-opened by name from its parent and validated. */
+  private restoreCore(img: Uint8Array, check: number): void {
+    const hostFd = openRoot(this.hostDir);
+    this.check(this.x.wfs_restore_buffer(img.length), 'restore', this.hostDir);
+    const at = this.core.r32(0);
+    this.core.sync();
+    this.core.u8.set(img, at);
+    this.core.dv.setInt32(this.core.path2Addr, hostFd, true);
+    const e = this.x.wfs_restore(this.core.path2Addr, 1, check);
+    if (e === 1000) {
+      this.core.sync();
+      const parts = dec.decode(this.core.data(this.core.r32(0))).split('\0');
+      throw new CorruptionError(parts[0] ?? '?', parts[1] ?? '?', parts[2] ?? '?', parts[3] ?? '?');
+    }
+    if (e === 28) throw new ImageError('the core part of the image is malformed');
+    this.check(e, 'restore', this.hostDir);
+  }
+
+  /** A versioned, checksummed image of the mount's state (open handles with their offsets and
+   * rights, the dentries they need, inode numbers, contents of files deleted while open). It
+   * names the host directory, never a host FD. */
+  checkpoint(): Uint8Array {
+    this.live();
+    this.check(this.x.wfs_checkpoint(), 'checkpoint', this.hostDir);
+    const at = this.core.r32(0);
+    const len = this.core.r32(1);
+    this.core.sync();
+    const core = this.core.u8.slice(at, at + len);
+    const header: ImageHeader = {
+      kind: 'filesystem', mounts: [{ host: this.hostDir, guest: '/', readonly: !!this.options.readonly }],
+      interop: this.options.interop ?? 'exclusive', createdAt: new Date().toISOString(),
+    };
+    return encodeImage(header, { core });
+  }
+
+  /** Restores an image made by checkpoint(): mounts its host directory again, re-opens every
+   * handle and checks the host still matches (file types always; regular files' size and mtime
+   * and every file's identity unless switched off). Throws ImageError for a bad image (before
+   * opening anything) and CorruptionError naming the path, field, saved and current value. */
+  static restore(image: Uint8Array, opts: { validate?: { size?: boolean; mtime?: boolean; identity?: boolean }; limits?: MountOptions['limits'] } = {}): Filesystem {
+    const { header, sections } = decodeImage(image);
+    const core = sections.get('core');
+    if (!core) throw new ImageError('no core section');
+    const m = header.mounts[0];
+    if (!m || header.mounts.length !== 1) throw new ImageError(`a Filesystem image has one mount, this one has ${header.mounts.length}`);
+    const v = opts.validate ?? {};
+    const check = (v.size === false ? 0 : 1) | (v.mtime === false ? 0 : 2) | (v.identity === false ? 0 : 4);
+    const options: MountOptions = { readonly: m.readonly, interop: header.interop === 'shared' ? 'shared' : 'exclusive' };
+    if (opts.limits) options.limits = opts.limits;
+    return new Filesystem(m.host, options, { core, check });
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

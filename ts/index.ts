@@ -7,5 +7,6 @@
 export { WASI, WasiError, WasiExit, runWasi } from './wasi/index.js';
 export type { WASIOptions, WASILimits, RunWasiOptions } from './wasi/index.js';
 export { mount, Filesystem, FsError } from './fs.js';
+export { CorruptionError, ImageError } from './checkpoint/image.js';
 export type { Stats, StatFs, DirEntry, MountOptions, Counters } from './fs.js';
 export * as wasiDefs from './wasi/defs.js';
