@@ -2405,6 +2405,69 @@ test('deep trees (1900 levels): walk, cache teardown on host rename (shared), ev
   }
 });
 
+test('odd but valid names: "...", "..x", ".hidden", NFC vs NFD, spaces and newlines are ordinary names', withFs((fs, b) => {
+  const names = ['...', '..x', '.hidden', 'caf\u00e9', 'cafe\u0301', 'with space', 'new\nline', '-dash', 'back\\slash'];
+  for (const n of names) fs.writeFile(n, `<${n}>`);
+  assert.equal(readdirSync(b.R).sort(), [...names].sort(), 'each is its own host entry');
+  for (const n of names) assert.is(str(fs, n), `<${n}>`, JSON.stringify(n));
+  assert.not.equal(fs.stat('caf\u00e9').ino, fs.stat('cafe\u0301').ino, 'NFC and NFD are different names');
+  fs.mkdir('...d');
+  fs.rename('...', '...d/...');
+  assert.is(str(fs, '...d/...'), '<...>');
+  fs.unlink('..x');
+  assert.not.ok(existsSync(join(b.R, '..x')));
+}));
+
+test('symlink targets: "." is the link\'s own directory; "file/" is ENOTDIR', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'd'));
+  writeFileSync(join(b.R, 'd', 'x'), 'X');
+  writeFileSync(join(b.R, 'f'), 'F');
+  symlinkSync('.', join(b.R, 'd', 'self'));
+  symlinkSync('f/', join(b.R, 'lslash'));
+  assert.is(fs.stat('d/self').ino, fs.stat('d').ino);
+  assert.is(str(fs, 'd/self/self/self/x'), 'X');
+  fails(() => fs.stat('lslash'), 'ENOTDIR', 'target "f/" names a file as a directory');
+  fails(() => fs.readFile('lslash'), 'ENOTDIR');
+}));
+
+test('security: escaping symlinks may be linked, renamed, unlinked — never followed; trailing slashes do not follow them out', withFs((fs, b) => {
+  symlinkSync(join(b.outside, 'secret'), join(b.R, 'abs'));
+  symlinkSync(b.outside, join(b.R, 'absdir'));
+  symlinkSync('../outside', join(b.R, 'reldir'));
+  const before = outsideSnapshot(b);
+  fs.link('abs', 'abs2');
+  assert.ok(lstatSync(join(b.R, 'abs2')).isSymbolicLink());
+  fails(() => fs.readFile('abs2'), 'ENOTCAPABLE', 'the hard link is the same escaping symlink');
+  fs.rename('abs2', 'abs3');
+  fails(() => fs.readFile('abs3'), 'ENOTCAPABLE');
+  fails(() => fs.unlink('absdir/'), 'ENOTDIR', 'unlink "absdir/"');
+  fails(() => fs.rmdir('absdir/'), 'ENOTDIR', 'rmdir "absdir/"');
+  fails(() => fs.mkdir('absdir/'), 'EEXIST', 'mkdir "absdir/"');
+  fails(() => fs.open('absdir/', O_RDONLY | O_DIRECTORY), 'ENOTCAPABLE', 'open "absdir/"');
+  fails(() => fs.readdir('reldir/'), 'ENOTCAPABLE', 'readdir "reldir/"');
+  fails(() => fs.stat('reldir/'), 'ENOTCAPABLE', 'stat "reldir/"');
+  fails(() => fs.lstat('reldir/'), 'ENOTCAPABLE', 'lstat "reldir/" (the slash follows)');
+  fails(() => fs.rename('reldir/', 'x'), 'ENOTDIR', 'rename "reldir/"');
+  fails(() => fs.writeFile('reldir/secret', 'pwned'), 'ENOTCAPABLE');
+  fails(() => fs.rename('abs3', 'reldir/moved'), 'ENOTCAPABLE', 'rename into an escaping dir link');
+  fs.unlink('abs3');
+  assert.ok(lstatSync(join(b.R, 'abs')).isSymbolicLink());
+  assert.is(outsideSnapshot(b), before, 'outside untouched');
+}));
+
+test('open O_RDONLY|O_TRUNC truncates (as Linux); unmount frees every dentry', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'content');
+  const h = fs.open('f', O_RDONLY | O_TRUNC);
+  assert.is(fs.fstat(h).size, 0n);
+  fs.close(h);
+  assert.is(statSync(join(b.R, 'f')).size, 0);
+  for (let i = 0; i < 20; i++) fs.writeFile(`n${i}`, 'x');
+  assert.ok(fs.counters().dentries > 20);
+  fs.unmount();
+  assert.is(fs.counters().dentries, 0, 'no dentry left after unmount');
+  assert.is(fs.counters().hostFds, 0);
+}));
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
