@@ -1,0 +1,559 @@
+// test/lisafs-gofer.test.ts — the lisafs gofer over BOTH channels (worker thread, child process):
+// every message against a real temp dir, the errors the reference names, hostile frames (fuzz:
+// no crash, no hang, no FD leak), FD donation (the donated FD is read with koffi pread), the
+// gofer's death (EIO "the file server exited (status N)", donated FDs stay valid), and the
+// median RPC round trip (FStat on the root, 2000 calls) printed per channel.
+//
+// Needs dist/lisafs/gofer-main.js (./build.sh). Each suite works in its own dir under
+// os.tmpdir(), removed at the end.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import koffi from 'koffi';
+import {
+  mkdtempSync, realpathSync, rmSync, writeFileSync, readFileSync, statSync, lstatSync, symlinkSync, mkdirSync,
+  readlinkSync, existsSync, readdirSync,
+} from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LisafsClient, LisafsError } from '../ts/lisafs/client.js';
+import type { InodeValue } from '../ts/lisafs/client.js';
+import { WorkerTransport, ProcessTransport } from '../ts/lisafs/channel.js';
+import {
+  MESSAGES, NAME_BY_MID, encodeRequest, decode, WALK_SUCCESS, WALK_COMPONENT_DOES_NOT_EXIST, WALK_COMPONENT_SYMLINK,
+  SETSTAT_MODE, SETSTAT_SIZE, SETSTAT_MTIME, SETSTAT_ATIME, MAX_MESSAGE_SIZE,
+} from '../ts/lisafs/messages.js';
+import type { Desc, RequestName } from '../ts/lisafs/messages.js';
+import { openHostFds } from '../ts/host/hostfd.js';
+
+const ENOENT = 2, EIO = 5, EBADF = 9, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22;
+const ENODATA = 61, EOPNOTSUPP = 95, ENOTEMPTY = 39, EPERM = 1, ENOBUFS = 105;
+const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_TRUNC = 0o1000;
+const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000, S_IFSOCK = 0o140000, S_IFIFO = 0o010000;
+const AT_REMOVEDIR = 0x200, RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, XATTR_CREATE = 1;
+const SOCK_STREAM = 1;
+
+const libc = koffi.load('libc.so.6');
+const c_pread = libc.func('intptr_t pread(int fd, _Out_ uint8_t *buf, size_t n, int64_t off)') as (fd: number, b: Uint8Array, n: number, off: bigint) => number;
+const c_write = libc.func('intptr_t write(int fd, const uint8_t *buf, size_t n)') as (fd: number, b: Uint8Array, n: number) => number;
+const c_read = libc.func('intptr_t read(int fd, _Out_ uint8_t *buf, size_t n)') as (fd: number, b: Uint8Array, n: number) => number;
+const c_close = libc.func('int close(int fd)') as (fd: number) => number;
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+const b = (s: string): Uint8Array => te.encode(s);
+const s = (u: Uint8Array): string => td.decode(u);
+
+function hostPread(fd: number, n: number, off = 0n): string {
+  const buf = new Uint8Array(n);
+  const r = c_pread(fd, buf, n, off);
+  assert.ok(r >= 0, `pread on donated fd ${fd} returned ${r}`);
+  return s(buf.subarray(0, r));
+}
+
+function throwsErrno(fn: () => unknown, errno: number, what: string): LisafsError {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, LisafsError, `${what}: a LisafsError`);
+    assert.is((e as LisafsError).errno, errno, `${what}: errno ${(e as LisafsError).errno} (${(e as Error).message}), expected ${errno}`);
+    return e as LisafsError;
+  }
+  assert.unreachable(`${what}: expected errno ${errno}, got success`);
+  throw new Error('unreachable');
+}
+
+function fdCount(pid: number | 'self'): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+function median(xs: number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  return a[a.length >> 1] as number;
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+function sleepMs(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+type Channel = 'worker' | 'process';
+const medians: Record<string, number> = {};
+
+function fixture(): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'lisafs-gofer-')));
+  writeFileSync(join(dir, 'hello.txt'), 'hello, gofer');
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'inner.txt'), 'inner');
+  symlinkSync('sub/inner.txt', join(dir, 'link'));
+  symlinkSync('/etc/passwd', join(dir, 'escape'));
+  return dir;
+}
+
+for (const channel of ['worker', 'process'] as Channel[]) {
+  const T = (name: string, fn: () => void | Promise<void>): void => test(`[${channel}] ${name}`, fn);
+  let dir = '';
+  let c: LisafsClient;
+  let root: InodeValue;
+  let rootHostFd: number | undefined;
+  const pidOf = (cl: LisafsClient): number => (cl.transport as ProcessTransport).pid;
+
+  T('connect and mount: root inode, supported MIDs, max message size, donated root FD', () => {
+    dir = fixture();
+    c = LisafsClient.connect({ channel, root: dir });
+    assert.is(c.transport.kind, channel);
+    const m = c.mount();
+    root = m.root;
+    rootHostFd = m.rootHostFd;
+    assert.is(m.maxMessageSize, 2_093_056);
+    assert.ok(root.controlFD >= 1, 'FDIDs count from 1');
+    assert.is(root.stat.mode & S_IFMT, S_IFDIR);
+    assert.is(root.stat.ino, BigInt(statSync(dir).ino));
+    assert.ok(m.supported.includes(MESSAGES.Walk.mid) && m.supported.includes(MESSAGES.RenameAt2.mid));
+    assert.not.ok(m.supported.includes(MESSAGES.Channel.mid), 'Channel is not served (docs/lisafs.md)');
+    assert.type(rootHostFd, 'number');
+    // The donated root FD is a real directory FD on the mount root.
+    assert.is(statSync(`/proc/self/fd/${rootHostFd}`).ino, statSync(dir).ino);
+  });
+
+  T('walk: success, missing name, symlink stops the walk, ENOTDIR, EINVAL for bad names', () => {
+    const w = c.walk(root.controlFD, ['sub', 'inner.txt']);
+    assert.is(w.status, WALK_SUCCESS);
+    assert.is(w.inodes.length, 2);
+    assert.is(w.inodes[1]!.stat.size, 5n);
+    assert.is(w.inodes[1]!.stat.ino, BigInt(statSync(join(dir, 'sub', 'inner.txt')).ino));
+    const ids = w.inodes.map((i) => i.controlFD);
+    assert.ok(ids[0]! > root.controlFD && ids[1]! > ids[0]!, 'new FDIDs, increasing');
+
+    const miss = c.walk(root.controlFD, ['sub', 'nope', 'deeper']);
+    assert.is(miss.status, WALK_COMPONENT_DOES_NOT_EXIST);
+    assert.is(miss.inodes.length, 1);
+
+    const sl = c.walk(root.controlFD, ['escape', 'x']);
+    assert.is(sl.status, WALK_COMPONENT_SYMLINK);
+    assert.is(sl.inodes.length, 1);
+    assert.is(sl.inodes[0]!.stat.mode & S_IFMT, S_IFLNK);
+    assert.is(s(c.readLinkAt(sl.inodes[0]!.controlFD)), '/etc/passwd');
+
+    throwsErrno(() => c.walk(root.controlFD, ['hello.txt', 'x']), ENOTDIR, 'walk through a file');
+    throwsErrno(() => c.walk(ids[1]!, ['x']), ENOTDIR, 'walk from a file');
+    for (const bad of ['', '.', '..', 'a/b', 'nul\0byte']) {
+      throwsErrno(() => c.walk(root.controlFD, [bad]), EINVAL, `walk ${JSON.stringify(bad)}`);
+    }
+    throwsErrno(() => c.walk(999999, ['sub']), EBADF, 'walk from an unknown FDID');
+    const ws = c.walkStat(root.controlFD, ['', 'sub', 'inner.txt']);
+    assert.is(ws.length, 3);
+    assert.is(ws[0]!.ino, root.stat.ino);
+    assert.is(c.walkStat(root.controlFD, ['link', 'x']).length, 1, 'walkStat stops at a symlink');
+    c.close([...ids, ...miss.inodes.map((i) => i.controlFD), ...sl.inodes.map((i) => i.controlFD)]);
+    throwsErrno(() => c.fstat(ids[0]!), EBADF, 'closed FDID');
+  });
+
+  T('fstat, openAt + pread/pwrite, donated FD read with koffi pread, fsync, flush, fallocate', () => {
+    const f = c.walk(root.controlFD, ['hello.txt']).inodes[0]!;
+    const st = c.fstat(f.controlFD);
+    assert.is(st.size, 12n);
+    assert.is(st.mode & S_IFMT, S_IFREG);
+    const o = c.openAt(f.controlFD, O_RDWR);
+    assert.type(o.hostFd, 'number', 'regular files are donated');
+    assert.is(hostPread(o.hostFd!, 64), 'hello, gofer', 'the donated FD reads the file');
+    assert.is(s(c.pread(o.fd, 0, 100)), 'hello, gofer');
+    assert.is(s(c.pread(o.fd, 7, 3)), 'gof');
+    assert.is(c.pwrite(o.fd, 7, b('GOFER!')), 6);
+    assert.is(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'hello, GOFER!');
+    assert.is(c.fstat(o.fd).size, 13n, 'fstat on an open FD');
+    c.fsync([o.fd]);
+    c.flush(o.fd);
+    c.fallocate(o.fd, 0, 0, 4096);
+    assert.ok(statSync(join(dir, 'hello.txt')).size >= 4096);
+    throwsErrno(() => c.pread(o.fd, 0, MAX_MESSAGE_SIZE), ENOBUFS, 'one PRead above the maximum');
+    // Large reads and writes are chunked by the client.
+    const big = new Uint8Array(3_000_000).map((_, i) => i & 0xff);
+    assert.is(c.pwrite(o.fd, 0, big), big.length);
+    const back = c.pread(o.fd, 0, big.length);
+    assert.is(back.length, big.length);
+    assert.ok(back.every((v, i) => v === (i & 0xff)), 'chunked round trip');
+    // Read-only open: writing fails with the host's EBADF.
+    const ro = c.openAt(f.controlFD, O_RDONLY);
+    throwsErrno(() => c.pwrite(ro.fd, 0, b('x')), EBADF, 'pwrite on a read-only FD');
+    throwsErrno(() => c.pread(f.controlFD, 0, 1), EBADF, 'pread on a control FD');
+    const tr = c.openAt(f.controlFD, O_WRONLY | O_TRUNC);
+    assert.is(statSync(join(dir, 'hello.txt')).size, 0, 'O_TRUNC honoured');
+    // Directories: read-only only; symlinks cannot be opened.
+    throwsErrno(() => c.openAt(root.controlFD, O_RDWR), EISDIR, 'open a dir for writing');
+    const l = c.walk(root.controlFD, ['link']).inodes[0]!;
+    throwsErrno(() => c.openAt(l.controlFD, O_RDONLY), EINVAL, 'open a symlink');
+    for (const fd of [o.hostFd!, ro.hostFd!, tr.hostFd!]) c_close(fd);
+    c.close([f.controlFD, o.fd, ro.fd, tr.fd, l.controlFD]);
+  });
+
+  T('create: openCreateAt, mkdir, mknod, symlink, link; EEXIST; EINVAL for bad names', () => {
+    const nf = c.openCreateAt(root.controlFD, 'new.txt', O_RDWR, 0o640);
+    assert.is(nf.child.stat.mode & 0o7777, 0o640, 'exact mode (umask does not apply)');
+    assert.is(c.pwrite(nf.fd, 0, b('fresh')), 5);
+    assert.is(readFileSync(join(dir, 'new.txt'), 'utf8'), 'fresh');
+    assert.is(hostPread(nf.hostFd!, 10), 'fresh');
+    c_close(nf.hostFd!);
+    throwsErrno(() => c.openCreateAt(root.controlFD, 'new.txt', O_RDWR, 0o644), EEXIST, 'create existing');
+    throwsErrno(() => c.openCreateAt(root.controlFD, 'a/b', O_RDWR, 0o644), EINVAL, 'create a/b');
+    throwsErrno(() => c.openCreateAt(root.controlFD, '..', O_RDWR, 0o644), EINVAL, 'create ..');
+
+    const d = c.mkdirAt(root.controlFD, 'made', 0o750);
+    assert.is(d.stat.mode & S_IFMT, S_IFDIR);
+    assert.is(statSync(join(dir, 'made')).mode & 0o7777, 0o750);
+    throwsErrno(() => c.mkdirAt(root.controlFD, 'made', 0o755), EEXIST, 'mkdir existing');
+    throwsErrno(() => c.mkdirAt(root.controlFD, '.', 0o755), EINVAL, 'mkdir .');
+
+    const fifo = c.mknodAt(d.controlFD, 'fifo', S_IFIFO | 0o600);
+    assert.is(fifo.stat.mode & S_IFMT, S_IFIFO);
+    assert.ok(lstatSync(join(dir, 'made', 'fifo')).isFIFO());
+    const reg = c.mknodAt(d.controlFD, 'plain', 0o600);
+    assert.is(reg.stat.mode & S_IFMT, S_IFREG);
+    throwsErrno(() => c.mknodAt(d.controlFD, 'dev', 0o020000 | 0o600, 1, 3), EPERM, 'mknod a char device');
+
+    const sl = c.symlinkAt(d.controlFD, 'sl', '../hello.txt');
+    assert.is(sl.stat.mode & S_IFMT, S_IFLNK);
+    assert.is(readlinkSync(join(dir, 'made', 'sl')), '../hello.txt');
+    assert.is(s(c.readLinkAt(sl.controlFD)), '../hello.txt');
+    throwsErrno(() => c.readLinkAt(d.controlFD), EINVAL, 'readlink on a dir');
+    throwsErrno(() => c.symlinkAt(d.controlFD, 'sl', 'x'), EEXIST, 'symlink existing');
+
+    const ln = c.linkAt(d.controlFD, 'hard', nf.child.controlFD);
+    assert.is(ln.stat.ino, nf.child.stat.ino);
+    assert.is(statSync(join(dir, 'new.txt')).nlink, 2);
+    throwsErrno(() => c.linkAt(root.controlFD, 'dirlink', d.controlFD), EPERM, 'link a directory');
+    c.close([nf.child.controlFD, nf.fd, d.controlFD, fifo.controlFD, reg.controlFD, sl.controlFD, ln.controlFD]);
+  });
+
+  T('unlink, rename (+RENAME_NOREPLACE / RENAME_EXCHANGE), getdents64', () => {
+    const d = c.walk(root.controlFD, ['made']).inodes[0]!;
+    throwsErrno(() => c.unlinkAt(root.controlFD, 'made', AT_REMOVEDIR), ENOTEMPTY, 'rmdir non-empty');
+    throwsErrno(() => c.unlinkAt(root.controlFD, 'missing'), ENOENT, 'unlink missing');
+    throwsErrno(() => c.unlinkAt(root.controlFD, 'made', 0x1234), EINVAL, 'unlink bad flags');
+    c.unlinkAt(d.controlFD, 'plain');
+    assert.not.ok(existsSync(join(dir, 'made', 'plain')));
+    c.renameAt(d.controlFD, 'hard', root.controlFD, 'moved.txt');
+    assert.is(readFileSync(join(dir, 'moved.txt'), 'utf8'), 'fresh');
+    throwsErrno(() => c.renameAt(root.controlFD, 'moved.txt', root.controlFD, 'new.txt', RENAME_NOREPLACE), EEXIST, 'RENAME_NOREPLACE');
+    writeFileSync(join(dir, 'x1'), 'one');
+    writeFileSync(join(dir, 'x2'), 'two');
+    c.renameAt(root.controlFD, 'x1', root.controlFD, 'x2', RENAME_EXCHANGE);
+    assert.is(readFileSync(join(dir, 'x1'), 'utf8'), 'two');
+    throwsErrno(() => c.renameAt(root.controlFD, 'x1', root.controlFD, '../x', 0), EINVAL, 'rename to ../x');
+
+    const od = c.openAt(d.controlFD, O_RDONLY);
+    assert.is(od.hostFd, undefined, 'directories are not donated');
+    const names = c.getdents64(od.fd, -65536).map((e) => s(e.name)).sort();
+    assert.equal(names, ['.', '..', 'fifo', 'sl']);
+    assert.is(c.getdents64(od.fd, 65536).length, 0, 'end of directory');
+    // A small budget returns part of the listing and resumes where it stopped.
+    const seen: string[] = [];
+    let first = true;
+    for (;;) {
+      const ents = c.getdents64(od.fd, first ? -40 : 40);
+      first = false;
+      if (ents.length === 0) break;
+      assert.is(ents.length, 1, 'a 40-byte budget holds one entry');
+      seen.push(s(ents[0]!.name));
+    }
+    assert.equal(seen.sort(), names);
+    const rootOpen = c.openAt(root.controlFD, O_RDONLY);
+    const ents = c.getdents64(rootOpen.fd, -1 << 20);
+    const hello = ents.find((e) => s(e.name) === 'hello.txt')!;
+    assert.is(hello.ino, BigInt(statSync(join(dir, 'hello.txt')).ino));
+    assert.is(hello.type, 8 /* DT_REG */);
+    throwsErrno(() => c.getdents64(d.controlFD, 100), EBADF, 'getdents on a control FD');
+    c.close([d.controlFD, od.fd, rootOpen.fd]);
+  });
+
+  T('setStat, fstatfs, xattrs', () => {
+    const f = c.walk(root.controlFD, ['new.txt']).inodes[0]!;
+    const r = c.setStat(f.controlFD, SETSTAT_MODE | SETSTAT_SIZE | SETSTAT_ATIME | SETSTAT_MTIME, {
+      mode: 0o604,
+      size: 3n,
+      atime: { sec: 1000n, nsec: 5n },
+      mtime: { sec: 2000n, nsec: 7n },
+    });
+    assert.equal(r, { failureMask: 0, failureErrno: 0 });
+    const st = statSync(join(dir, 'new.txt'), { bigint: true });
+    assert.is(Number(st.mode) & 0o7777, 0o604);
+    assert.is(st.size, 3n);
+    assert.is(st.mtimeNs, 2000_000_000_007n);
+    assert.is(st.atimeNs, 1000_000_000_005n);
+    throwsErrno(() => c.setStat(f.controlFD, 0x1, {}), EPERM, 'mask outside 0x27a');
+    const dirFail = c.setStat(root.controlFD, SETSTAT_SIZE, { size: 0n });
+    assert.is(dirFail.failureMask, SETSTAT_SIZE);
+    assert.is(dirFail.failureErrno, EISDIR);
+
+    const fs = c.fstatfs(root.controlFD);
+    assert.ok(fs.blockSize > 0n && fs.blocks > 0n && fs.nameLength === 255n);
+
+    c.fsetxattr(f.controlFD, 'user.lisafs', b('value-1'));
+    assert.is(s(c.fgetxattr(f.controlFD, 'user.lisafs')), 'value-1');
+    throwsErrno(() => c.fsetxattr(f.controlFD, 'user.lisafs', b('v'), XATTR_CREATE), EEXIST, 'XATTR_CREATE on existing');
+    assert.ok(c.flistxattr(f.controlFD).map(s).includes('user.lisafs'));
+    c.fremovexattr(f.controlFD, 'user.lisafs');
+    throwsErrno(() => c.fgetxattr(f.controlFD, 'user.lisafs'), ENODATA, 'removed xattr');
+    throwsErrno(() => c.fgetxattr(f.controlFD, ''), EINVAL, 'empty xattr name');
+    // An O_PATH control FD (a symlink): the gofer answers through /proc/self/fd.
+    const l = c.walk(root.controlFD, ['link']).inodes[0]!;
+    throwsErrno(() => c.fgetxattr(l.controlFD, 'user.none'), ENODATA, 'xattr get on a symlink (O_PATH FD)');
+    assert.ok(Array.isArray(c.flistxattr(l.controlFD)));
+    c.close([f.controlFD, l.controlFD]);
+  });
+
+  T('unix sockets: bindAt, listen, connect, accept (donated sockets carry data)', () => {
+    const bound = c.bindAt(root.controlFD, 'sock', SOCK_STREAM, 0o700);
+    assert.is(bound.child.stat.mode & S_IFMT, S_IFSOCK);
+    assert.ok(lstatSync(join(dir, 'sock')).isSocket());
+    c.listen(bound.boundFD, 4);
+    const sf = c.walk(root.controlFD, ['sock']).inodes[0]!;
+    const conn = c.connect(sf.controlFD, SOCK_STREAM);
+    const acc = c.accept(bound.boundFD);
+    assert.is(acc.peerAddr.length, 0);
+    assert.is(c_write(conn, b('ping'), 4), 4);
+    const buf = new Uint8Array(8);
+    assert.is(c_read(acc.hostFd, buf, 8), 4);
+    assert.is(s(buf.subarray(0, 4)), 'ping');
+    const conn2 = c.connectWithCreds(sf.controlFD, 0, 0xffffffff, 0xffffffff);
+    c_close(conn2);
+    throwsErrno(() => c.connect(root.controlFD, SOCK_STREAM), 6 /* ENXIO */, 'connect to a directory');
+    throwsErrno(() => c.bindAt(root.controlFD, 'sock2', 99, 0o700), 6 /* ENXIO */, 'bind with a bad type');
+    throwsErrno(() => c.listen(sf.controlFD, 1), EBADF, 'listen on a control FD');
+    for (const fd of [conn, acc.hostFd, bound.hostFd]) c_close(fd);
+    c.close([bound.child.controlFD, bound.boundFD, sf.controlFD]);
+    c.unlinkAt(root.controlFD, 'sock');
+  });
+
+  T('hostile messages: unknown MID, Channel, truncated/oversized payloads, bad FDIDs', () => {
+    const err = (r: { mid: number; payload: Uint8Array }): number => {
+      assert.is(r.mid, 0, 'an Error reply');
+      const d = decode(MESSAGES.Error.resp, r.payload);
+      assert.ok(d.ok);
+      return d.ok ? d.value.errno : -1;
+    };
+    assert.is(err(c.raw(200, new Uint8Array(3))), EOPNOTSUPP, 'unknown MID');
+    assert.is(err(c.raw(0, new Uint8Array(4))), EOPNOTSUPP, 'Error as a request');
+    assert.is(err(c.raw(MESSAGES.Channel.mid, new Uint8Array(0))), EOPNOTSUPP, 'Channel');
+    assert.is(err(c.raw(MESSAGES.FStat.mid, new Uint8Array(7))), EIO, 'truncated FStat');
+    assert.is(err(c.raw(MESSAGES.FStat.mid, new Uint8Array(9))), EIO, 'FStat with a trailing byte');
+    const walk = encodeRequest('Walk', { dirFD: root.controlFD, path: [b('sub')] });
+    new DataView(walk.buffer).setUint16(10, 0xffff, true); // string length beyond the frame
+    assert.is(err(c.raw(MESSAGES.Walk.mid, walk)), EIO, 'string length beyond the payload');
+    const many = encodeRequest('Walk', { dirFD: root.controlFD, path: [] });
+    new DataView(many.buffer).setUint16(8, 0xffff, true); // 65535 strings in 0 bytes
+    assert.is(err(c.raw(MESSAGES.Walk.mid, many)), EIO, 'array count beyond the payload');
+    const bigFd = new Uint8Array(8).fill(0xff);
+    assert.is(err(c.raw(MESSAGES.FStat.mid, bigFd)), EIO, 'FDID above 2^53');
+    assert.is(err(c.raw(MESSAGES.FStat.mid, encodeRequest('FStat', { fd: 0 }))), EBADF, 'FDID 0');
+    assert.is(err(c.raw(MESSAGES.FStat.mid, encodeRequest('FStat', { fd: 123456789 }))), EBADF, 'unknown FDID');
+    if (channel === 'process') {
+      // A frame header announcing more than the maximum: the gofer consumes it and answers EIO.
+      const pt = c.transport as ProcessTransport;
+      const over = new Uint8Array(MAX_MESSAGE_SIZE + 100);
+      assert.is(err(pt.exchange(MESSAGES.FStat.mid, over.length, over)), EIO, 'oversized frame');
+    } else {
+      throwsErrno(() => c.raw(MESSAGES.FStat.mid, new Uint8Array(MAX_MESSAGE_SIZE + 1)), EINVAL, 'oversized request refused by the client');
+    }
+    // Still serving.
+    assert.is(c.fstat(root.controlFD).ino, root.stat.ino);
+  });
+
+  T('fuzz: random and mutated frames (no crash, no hang, no FD leak)', () => {
+    const fz = fixture();
+    const cl = LisafsClient.connect({ channel, root: fz });
+    const m = cl.mount();
+    const r0 = m.root.controlFD;
+    if (m.rootHostFd !== undefined) c_close(m.rootHostFd);
+    const baseline = channel === 'process' ? fdCount(pidOf(cl)) : fdCount('self');
+    // Valid frames to mutate (no Accept: it would rightly block the gofer until a peer comes).
+    const f1 = cl.walk(r0, ['hello.txt']).inodes[0]!.controlFD;
+    const o1 = cl.openAt(f1, O_RDWR);
+    if (o1.hostFd !== undefined) c_close(o1.hostFd);
+    const d1 = cl.walk(r0, ['sub']).inodes[0]!.controlFD;
+    const od = cl.openAt(d1, O_RDONLY).fd;
+    const bases: [RequestName, Uint8Array][] = [
+      ['FStat', encodeRequest('FStat', { fd: f1 })],
+      ['Walk', encodeRequest('Walk', { dirFD: r0, path: [b('sub'), b('inner.txt')] })],
+      ['WalkStat', encodeRequest('WalkStat', { dirFD: r0, path: [b(''), b('sub')] })],
+      ['OpenAt', encodeRequest('OpenAt', { fd: f1, flags: O_RDONLY })],
+      ['PRead', encodeRequest('PRead', { offset: 0n, fd: o1.fd, count: 16 })],
+      ['PWrite', encodeRequest('PWrite', { offset: 0n, fd: o1.fd, data: b('abc') })],
+      ['MkdirAt', encodeRequest('MkdirAt', { common: { dirFD: r0, uid: 0xffffffff, gid: 0xffffffff, mode: 0o755 }, name: b('fz') })],
+      ['OpenCreateAt', encodeRequest('OpenCreateAt', { common: { dirFD: d1, uid: 0xffffffff, gid: 0xffffffff, mode: 0o644 }, flags: O_RDWR, name: b('c') })],
+      ['SymlinkAt', encodeRequest('SymlinkAt', { dirFD: d1, uid: 0xffffffff, gid: 0xffffffff, name: b('s'), target: b('t') })],
+      ['UnlinkAt', encodeRequest('UnlinkAt', { dirFD: d1, flags: 0, name: b('c') })],
+      ['RenameAt', encodeRequest('RenameAt', { oldDir: d1, newDir: r0, oldName: b('s'), newName: b('s2') })],
+      ['Getdents64', encodeRequest('Getdents64', { dirFD: od, count: -4096 })],
+      ['FGetXattr', encodeRequest('FGetXattr', { fd: f1, bufSize: 64, name: b('user.x') })],
+      ['FSetXattr', encodeRequest('FSetXattr', { fd: f1, flags: 0, name: b('user.x'), value: b('y') })],
+      ['FListXattr', encodeRequest('FListXattr', { fd: f1, size: 0n })],
+      ['ReadLinkAt', encodeRequest('ReadLinkAt', { fd: f1 })],
+      ['SetStat', encodeRequest('SetStat', { fd: f1, mask: SETSTAT_MTIME, mode: 0, uid: 0, gid: 0, size: 0n, atime: { sec: 0n, nsec: 0n }, mtime: { sec: 5n, nsec: 0n } })],
+      ['Close', encodeRequest('Close', { fds: [999999] })],
+      ['FStatFS', encodeRequest('FStatFS', { fd: r0 })],
+    ];
+    let seed = 0x2545f491;
+    const rnd = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const made = new Set<number>();
+    const collect = (mid: number, payload: Uint8Array): void => {
+      // FDIDs a successful mutated request created, released after the loop.
+      const name = NAME_BY_MID.get(mid);
+      if (name === undefined || name === 'Error') return;
+      const d = decode(MESSAGES[name].resp as Desc, payload);
+      if (!d.ok) return;
+      const walkIds = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walkIds);
+        else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+          for (const [k, x] of Object.entries(v)) {
+            if (['controlFD', 'openFD', 'newFD', 'boundSocketFD'].includes(k) && typeof x === 'number') made.add(x);
+            else walkIds(x);
+          }
+        }
+      };
+      walkIds(d.value);
+    };
+    const N = 3000;
+    let errors = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < N; i++) {
+      let mid: number;
+      let payload: Uint8Array;
+      const kind = rnd(3);
+      if (kind === 0) {
+        // Random MID (including unknown ones) with random bytes.
+        mid = rnd(40) === 0 ? rnd(0x10000) : rnd(36);
+        if (mid === MESSAGES.Accept.mid || mid === MESSAGES.FAllocate.mid) mid = 250;
+        payload = new Uint8Array(rnd(64)).map(() => rnd(256));
+      } else {
+        const [name, base] = bases[rnd(bases.length)]!;
+        mid = MESSAGES[name].mid;
+        payload = base.slice();
+        if (kind === 1) {
+          // Flip a few bytes.
+          for (let k = 0, n = 1 + rnd(4); k < n && payload.length > 0; k++) payload[rnd(payload.length)] = rnd(256);
+        } else {
+          // Truncate or extend.
+          payload = rnd(2) === 0 ? payload.subarray(0, rnd(payload.length + 1)) : new Uint8Array([...payload, ...new Uint8Array(1 + rnd(8)).map(() => rnd(256))]);
+        }
+      }
+      const r = cl.raw(mid, payload);
+      for (const f of r.fds) c_close(f);
+      if (r.mid === 0) errors++;
+      else {
+        assert.is(r.mid, mid, 'a reply carries the request MID or Error');
+        collect(mid, r.payload);
+      }
+    }
+    const elapsed = Date.now() - t0;
+    assert.ok(errors > N / 3, `most hostile frames get Error replies (${errors}/${N})`);
+    made.delete(r0);
+    cl.close([...made, f1, o1.fd, d1, od]);
+    assert.is(cl.fstat(r0).ino, m.root.stat.ino, 'still serving after the fuzz');
+    const after = channel === 'process' ? fdCount(pidOf(cl)) : fdCount('self');
+    assert.is(after, baseline, `gofer FDs before ${baseline}, after ${after} (fuzz took ${elapsed} ms)`);
+    cl.disconnect();
+    rmSync(fz, { recursive: true, force: true });
+  });
+
+  T('median RPC round trip (FStat on the root, 2000 calls)', () => {
+    for (let i = 0; i < 200; i++) c.fstat(root.controlFD);
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const t = process.hrtime.bigint();
+      c.fstat(root.controlFD);
+      times.push(Number(process.hrtime.bigint() - t));
+    }
+    const med = median(times) / 1000;
+    medians[channel] = med;
+    console.log(`  lisafs ${channel} channel: median FStat round trip ${med.toFixed(1)} us (2000 calls)`);
+    assert.ok(med > 0);
+  });
+
+  T('the gofer dies: EIO "the file server exited (status N)"; donated FDs stay valid; no hang', async () => {
+    const f = c.walk(root.controlFD, ['moved.txt']).inodes[0]!;
+    const o = c.openAt(f.controlFD, O_RDONLY);
+    if (channel === 'worker') {
+      const w = (c.transport as WorkerTransport).worker;
+      const gone = new Promise<number>((res) => w.once('exit', res));
+      void w.terminate();
+      // The call is made while the thread is being torn down: it must end with EIO, not hang.
+      const e = throwsErrno(() => c.fstat(root.controlFD), EIO, 'call after terminate');
+      assert.match(e.message, /the file server exited \(status 1\)/);
+      assert.is(await gone, 1);
+    } else {
+      const pid = pidOf(c);
+      process.kill(pid, 'SIGKILL');
+      const e = throwsErrno(() => c.fstat(root.controlFD), EIO, 'call after SIGKILL');
+      assert.match(e.message, /the file server exited \(status 137\), killed by SIGKILL/);
+    }
+    const again = throwsErrno(() => c.walk(root.controlFD, ['sub']), EIO, 'every later call');
+    assert.match(again.message, /the file server exited \(status \d+/);
+    assert.is(hostPread(o.hostFd!, 5), 'fresh', 'a donated FD outlives the gofer');
+    assert.ok(statSync(`/proc/self/fd/${rootHostFd}`).isDirectory(), 'the donated root FD too');
+    c_close(o.hostFd!);
+    c_close(rootHostFd!);
+  });
+
+  if (channel === 'process') {
+    T('the gofer dies during a pending call (blocked Accept): EIO with its status', () => {
+      const cl = LisafsClient.connect({ channel, root: dir });
+      const r = cl.mount().root;
+      const bound = cl.bindAt(r.controlFD, 'pending.sock', SOCK_STREAM, 0o700);
+      c_close(bound.hostFd);
+      cl.listen(bound.boundFD, 1);
+      const pid = pidOf(cl);
+      const killer = spawn('sh', ['-c', `sleep 0.3; kill -TERM ${pid}`], { stdio: 'ignore', detached: true });
+      killer.unref();
+      const t0 = Date.now();
+      const e = throwsErrno(() => cl.accept(bound.boundFD), EIO, 'pending accept');
+      assert.match(e.message, /the file server exited \(status 143\), killed by SIGTERM/);
+      assert.ok(Date.now() - t0 < 10000, 'no hang');
+    });
+
+    T('a gofer whose root cannot be opened exits; the first call says so', () => {
+      const cl = LisafsClient.connect({ channel, root: join(dir, 'no-such-dir') });
+      const e = throwsErrno(() => cl.mount(), EIO, 'mount on a dead gofer');
+      assert.match(e.message, /the file server exited \(status 2\)/);
+    });
+
+    T('a truncated frame then EOF: the gofer exits cleanly (status 0)', () => {
+      const cl = LisafsClient.connect({ channel, root: dir });
+      cl.mount();
+      const pt = cl.transport as ProcessTransport;
+      const pid = pt.pid;
+      // Announce 100 bytes, send 10, then close our end.
+      const frame = new Uint8Array(18);
+      new DataView(frame.buffer).setUint32(0, 100, true);
+      new DataView(frame.buffer).setUint16(4, MESSAGES.FStat.mid, true);
+      pt.sendRaw(frame);
+      cl.disconnect();
+      const t0 = Date.now();
+      while (existsSync(`/proc/${pid}/fd`) && Date.now() - t0 < 5000) sleepMs(5);
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : 'gone';
+      assert.ok(stat === 'gone' || / Z /.test(stat), `gofer ${pid} ended after EOF (${stat.slice(0, 40)})`);
+    });
+  } else {
+    T('a worker gofer whose root cannot be opened: ENOENT at connect', () => {
+      throwsErrno(() => LisafsClient.connect({ channel, root: join(dir, 'no-such-dir') }), ENOENT, 'connect');
+    });
+  }
+
+  T('cleanup', () => {
+    rmSync(dir, { recursive: true, force: true });
+    assert.not.ok(existsSync(dir));
+  });
+}
+
+test('no host FD of this process leaked by either channel', () => {
+  const fds = openHostFds();
+  assert.ok(fds.length < 64, `open FDs: ${fds.join(' ')}`);
+  console.log(`  median round trips: worker ${medians['worker']?.toFixed(1)} us, process ${medians['process']?.toFixed(1)} us`);
+});
+
+test.run();

@@ -1,0 +1,448 @@
+/* channel.ts — the two lisafs channels, both ends: `worker` (SharedArrayBuffer + Atomics, the
+ * gofer in a worker_thread, FDs shared by number) and `process` (the gofer in a child process on
+ * a Unix stream socketpair, 8-byte frame headers, donated FDs as SCM_RIGHTS).
+ *
+ * Owns:
+ *  - the shared-memory layout of the worker channel and its state word protocol (flipcall's:
+ *    0 = client active, 1 = server active, 2 = shutdown; the side that hands over stores the
+ *    peer's value and notifies; the waiter spins briefly, then Atomics.wait with a timeout);
+ *  - the socket framing of the process channel ({payloadLen u32, MID u16, pad u16} + payload);
+ *  - `Transport`: the client end (one synchronous `call`), and the server loops `serveWorker` /
+ *    `serveProcess` that feed a GoferConnection;
+ *  - gofer death detection: the worker's thread id in /proc/self/task and its recorded exit
+ *    code; for the child, EOF/EPIPE on the socket and its exit status read with waitid(WNOWAIT).
+ *
+ * Must never: hang when the gofer is gone (every wait has a timeout and a liveness check, the
+ * socket reports EOF), leak a donated FD the caller will not see (extras are closed), or read a
+ * shared byte twice on the server side (the request is copied out once, then decoded).
+ */
+
+import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { MAX_MESSAGE_SIZE, HEADER_SIZE } from './messages.js';
+import { GoferServer, errorReply } from './server.js';
+import type { GoferConnection, Reply } from './server.js';
+import * as sys from './sys.js';
+import { EIO, EINVAL } from './sys.js';
+
+/** One reply as the client receives it: MID, a private copy of the payload, donated host FDs
+ * (owned by the caller from now on). */
+export interface RawReply {
+  mid: number;
+  payload: Uint8Array;
+  fds: number[];
+}
+
+/** A lisafs failure at the client: `errno` (Linux numbering), `code` ('ENOENT'). */
+export class LisafsError extends Error {
+  readonly code: string;
+  constructor(
+    readonly errno: number,
+    message?: string,
+  ) {
+    const code = ERRNO_NAMES[errno] ?? `E${errno}`;
+    super(message ?? `lisafs: ${code}`);
+    this.name = 'LisafsError';
+    this.code = code;
+  }
+}
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES',
+  17: 'EEXIST', 18: 'EXDEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 24: 'EMFILE', 27: 'EFBIG', 28: 'ENOSPC',
+  30: 'EROFS', 31: 'EMLINK', 34: 'ERANGE', 36: 'ENAMETOOLONG', 39: 'ENOTEMPTY', 40: 'ELOOP', 61: 'ENODATA',
+  88: 'ENOTSOCK', 91: 'EPROTOTYPE', 95: 'EOPNOTSUPP', 104: 'ECONNRESET', 105: 'ENOBUFS', 111: 'ECONNREFUSED',
+  121: 'EREMOTEIO',
+};
+
+/** The client end of a channel. `call` is synchronous: it returns when the reply is in. */
+export interface Transport {
+  readonly kind: 'worker' | 'process';
+  /** Sends one request and waits for its reply. Throws LisafsError(EIO, "the file server
+   * exited (status N)") once the gofer is gone, and EINVAL for a payload above the maximum. */
+  call(mid: number, payload: Uint8Array): RawReply;
+  /** Ends the connection (the gofer closes its FDs and exits). Idempotent. */
+  close(): void;
+}
+
+/** Error for a dead gofer; `status` is its exit code (128 + signal number when killed). */
+export function exitedError(code: number | null, signal: number | null): LisafsError {
+  if (signal !== null) {
+    const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 15: 'SIGTERM' };
+    return new LisafsError(EIO, `the file server exited (status ${128 + signal}), killed by ${names[signal] ?? `signal ${signal}`}`);
+  }
+  return new LisafsError(EIO, `the file server exited (status ${code ?? 1})`);
+}
+
+/** Finds the bundled gofer (dist/lisafs/gofer-main.js): an explicit path, $WASI_DIRECTFS_GOFER, next to this bundle, or in
+ * a dist/ directory of this bundle's directory or any ancestor (tests run from build/test/). */
+export function findGoferScript(explicit?: string): string {
+  const tried: string[] = [];
+  const cands: string[] = [];
+  if (explicit) cands.push(explicit);
+  const env = process.env['WASI_DIRECTFS_GOFER'];
+  if (env) cands.push(env);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  // esbuild keeps the entries' common base: ts/lisafs/gofer-main.ts lands in dist/lisafs/.
+  cands.push(join(dir, 'gofer-main.js'), join(dir, 'lisafs', 'gofer-main.js'));
+  for (let i = 0; i < 8; i++) {
+    cands.push(join(dir, 'dist', 'lisafs', 'gofer-main.js'), join(dir, 'dist', 'gofer-main.js'));
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  for (const c of cands) {
+    tried.push(c);
+    if (existsSync(c)) return c;
+  }
+  throw new LisafsError(EIO, `lisafs: cannot find the gofer script (tried ${tried.join(', ')}); run ./build.sh`);
+}
+
+// ==== worker channel ===========================================================================
+
+const ST_CLIENT = 0;
+const ST_SERVER = 1;
+const ST_SHUTDOWN = 2;
+/* Int32 slots of the control block. */
+const W_STATE = 0;
+const W_LEN = 1;
+const W_MID = 2;
+const W_NFDS = 3;
+const W_FDS = 4; // 8 slots
+const W_MAXFDS = 8;
+const W_TID = 12;
+const W_EXIT = 13;
+const W_READY = 14;
+const W_DATA = 64; // byte offset of the payload
+const NO_EXIT = -0x80000000;
+const SPIN = 2000;
+const WAIT_MS = 20;
+
+/** What gofer-main receives as workerData in the worker channel. */
+export interface WorkerGoferData {
+  channel: 'worker';
+  sab: SharedArrayBuffer;
+  root: string;
+}
+
+/** Client end of the worker channel. */
+export class WorkerTransport implements Transport {
+  readonly kind = 'worker' as const;
+  readonly worker: Worker;
+  private readonly i32: Int32Array;
+  private readonly data: Uint8Array;
+  private dead: LisafsError | null = null;
+  private closed = false;
+
+  /** Starts the gofer worker on `root` and waits (up to 15 s) until it serves. Throws
+   * LisafsError with the gofer's errno when it cannot open the root. */
+  constructor(root: string, goferScript?: string) {
+    const sab = new SharedArrayBuffer(W_DATA + MAX_MESSAGE_SIZE);
+    this.i32 = new Int32Array(sab, 0, W_DATA / 4);
+    this.data = new Uint8Array(sab, W_DATA, MAX_MESSAGE_SIZE);
+    this.i32[W_EXIT] = NO_EXIT;
+    const wd: WorkerGoferData = { channel: 'worker', sab, root };
+    this.worker = new Worker(findGoferScript(goferScript), { workerData: wd, stdout: false, stderr: false });
+    this.worker.unref();
+    const t0 = Date.now();
+    while (Atomics.load(this.i32, W_READY) === 0) {
+      if (Atomics.load(this.i32, W_EXIT) !== NO_EXIT || Date.now() - t0 > 15000) {
+        void this.worker.terminate();
+        throw exitedError(this.exitCode(), null);
+      }
+      Atomics.wait(this.i32, W_READY, 0, WAIT_MS);
+    }
+    const ready = Atomics.load(this.i32, W_READY);
+    if (ready < 0) {
+      void this.worker.terminate();
+      throw new LisafsError(-ready, `lisafs: the file server cannot open ${JSON.stringify(root)} (${ERRNO_NAMES[-ready] ?? -ready})`);
+    }
+  }
+
+  private exitCode(): number {
+    const c = Atomics.load(this.i32, W_EXIT);
+    return c === NO_EXIT ? 1 : c; // terminate() records nothing; Node reports 1 for it
+  }
+
+  private alive(): boolean {
+    if (Atomics.load(this.i32, W_EXIT) !== NO_EXIT) return false;
+    const tid = Atomics.load(this.i32, W_TID);
+    return tid <= 0 || existsSync(`/proc/self/task/${tid}`);
+  }
+
+  call(mid: number, payload: Uint8Array): RawReply {
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new LisafsError(EIO, 'lisafs: the connection is closed');
+    if (payload.length > MAX_MESSAGE_SIZE) throw new LisafsError(EINVAL, 'lisafs: request above the maximum message size');
+    const i32 = this.i32;
+    this.data.set(payload, 0);
+    i32[W_LEN] = payload.length;
+    i32[W_MID] = mid;
+    Atomics.store(i32, W_STATE, ST_SERVER);
+    Atomics.notify(i32, W_STATE, 1);
+    for (let k = 0; k < SPIN && Atomics.load(i32, W_STATE) === ST_SERVER; k++);
+    while (Atomics.load(i32, W_STATE) === ST_SERVER) {
+      if (Atomics.wait(i32, W_STATE, ST_SERVER, WAIT_MS) === 'timed-out' && !this.alive()) {
+        this.dead = exitedError(this.exitCode(), null);
+        throw this.dead;
+      }
+    }
+    const len = i32[W_LEN] as number;
+    const rmid = i32[W_MID] as number;
+    const nfds = Math.min(Math.max(i32[W_NFDS] as number, 0), W_MAXFDS);
+    const fds: number[] = [];
+    for (let i = 0; i < nfds; i++) fds.push(i32[W_FDS + i] as number);
+    if (len < 0 || len > MAX_MESSAGE_SIZE) {
+      for (const f of fds) sys.close(f);
+      throw new LisafsError(EIO, 'lisafs: malformed reply length');
+    }
+    return { mid: rmid, payload: this.data.slice(0, len), fds };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.i32, W_STATE, ST_SHUTDOWN);
+    Atomics.notify(this.i32, W_STATE);
+  }
+}
+
+/** Server loop of the worker channel (runs in the gofer worker; returns at shutdown). */
+export function serveWorker(wd: WorkerGoferData, onExit: (cb: (code: number) => void) => void): void {
+  const i32 = new Int32Array(wd.sab, 0, W_DATA / 4);
+  const data = new Uint8Array(wd.sab, W_DATA, MAX_MESSAGE_SIZE);
+  onExit((code) => {
+    Atomics.store(i32, W_EXIT, code);
+    Atomics.notify(i32, W_STATE);
+    Atomics.notify(i32, W_READY);
+  });
+  let server: GoferServer;
+  try {
+    server = GoferServer.open(wd.root);
+  } catch (e) {
+    const errno = typeof (e as { errno?: unknown }).errno === 'number' ? ((e as { errno: number }).errno) : EIO;
+    Atomics.store(i32, W_READY, -errno);
+    Atomics.notify(i32, W_READY);
+    return;
+  }
+  const conn = server.connect();
+  Atomics.store(i32, W_TID, sys.gettid());
+  Atomics.store(i32, W_READY, 1);
+  Atomics.notify(i32, W_READY);
+  for (;;) {
+    const s = Atomics.load(i32, W_STATE);
+    if (s === ST_SHUTDOWN) break;
+    if (s !== ST_SERVER) {
+      Atomics.wait(i32, W_STATE, s, 1000);
+      continue;
+    }
+    const len = Atomics.load(i32, W_LEN);
+    const mid = Atomics.load(i32, W_MID);
+    // Copied once out of shared memory before any byte is interpreted.
+    const reply = len < 0 || len > MAX_MESSAGE_SIZE || mid < 0 || mid > 0xffff ? errorReply(EIO) : conn.handle(mid, data.slice(0, len));
+    data.set(reply.payload, 0);
+    const fds = reply.fds.slice(0, W_MAXFDS);
+    for (const f of reply.fds.slice(W_MAXFDS)) sys.close(f);
+    fds.forEach((f, i) => (i32[W_FDS + i] = f));
+    i32[W_NFDS] = fds.length;
+    i32[W_LEN] = reply.payload.length;
+    i32[W_MID] = reply.mid;
+    if (Atomics.compareExchange(i32, W_STATE, ST_SERVER, ST_CLIENT) !== ST_SERVER) {
+      for (const f of fds) sys.close(f); // shut down meanwhile: nobody takes the FDs
+      break;
+    }
+    Atomics.notify(i32, W_STATE, 1);
+  }
+  conn.closeAll();
+  server.close();
+}
+
+// ==== process channel ==========================================================================
+
+/** Client end of the process channel: owns its socket end and the child. */
+export class ProcessTransport implements Transport {
+  readonly kind = 'process' as const;
+  readonly pid: number;
+  private readonly fd: number;
+  private readonly sbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
+  private readonly rbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
+  private readonly msg = new sys.MsgScratch();
+  private dead: LisafsError | null = null;
+  private closed = false;
+
+  /** Spawns `node gofer-main.js --fd 3 --root ROOT` with one end of a new socketpair as its
+   * FD 3. The child opens the root itself; a failure shows at the first call (it exits). */
+  constructor(root: string, goferScript?: string) {
+    const pair = sys.socketpair(sys.SOCK_STREAM);
+    if (typeof pair === 'number') throw new LisafsError(-pair, `lisafs: socketpair failed (errno ${-pair})`);
+    const [mine, theirs] = pair;
+    let script: string;
+    try {
+      script = findGoferScript(goferScript);
+    } catch (e) {
+      sys.close(mine);
+      sys.close(theirs);
+      throw e;
+    }
+    const child = spawn(process.execPath, [script, '--fd', '3', '--root', root], {
+      stdio: ['ignore', 'inherit', 'inherit', theirs],
+    });
+    sys.close(theirs);
+    if (child.pid === undefined) {
+      sys.close(mine);
+      throw new LisafsError(EIO, 'lisafs: cannot start the file server process');
+    }
+    child.on('error', () => {});
+    child.unref();
+    this.pid = child.pid;
+    this.fd = mine;
+  }
+
+  private fail(): never {
+    // The peer is gone (EOF / EPIPE): wait (bounded) for its status without reaping it.
+    let st = sys.peekChildExit(this.pid);
+    const t0 = Date.now();
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    while (st === null && Date.now() - t0 < 3000) {
+      Atomics.wait(nap, 0, 0, 2);
+      st = sys.peekChildExit(this.pid);
+    }
+    this.dead = st === null ? new LisafsError(EIO, 'the file server exited (status unknown)') : exitedError(st.code, st.signal);
+    sys.close(this.fd);
+    this.closed = true;
+    throw this.dead;
+  }
+
+  call(mid: number, payload: Uint8Array): RawReply {
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new LisafsError(EIO, 'lisafs: the connection is closed');
+    if (payload.length > MAX_MESSAGE_SIZE) throw new LisafsError(EINVAL, 'lisafs: request above the maximum message size');
+    return this.exchange(mid, payload.length, payload);
+  }
+
+  /** Sends a frame whose header claims `claimedLen` with `payload` as its bytes (the two differ
+   * only in tests of hostile framing), then reads one reply. */
+  exchange(mid: number, claimedLen: number, payload: Uint8Array): RawReply {
+    if (this.dead) throw this.dead;
+    const s = this.sbuf;
+    s.dv.setUint32(0, claimedLen >>> 0, true);
+    s.dv.setUint16(4, mid & 0xffff, true);
+    s.dv.setUint16(6, 0, true);
+    let sent = 0;
+    let r = 0;
+    // Payloads above the buffer (hostile-size tests) go out in buffer-sized pieces.
+    s.u8.set(payload.subarray(0, Math.min(payload.length, s.size - HEADER_SIZE)), HEADER_SIZE);
+    const first = Math.min(payload.length, s.size - HEADER_SIZE);
+    r = sys.sendAll(this.fd, s, HEADER_SIZE + first);
+    sent = first;
+    while (r === 0 && sent < payload.length) {
+      const n = Math.min(payload.length - sent, s.size);
+      s.u8.set(payload.subarray(sent, sent + n), 0);
+      r = sys.sendAll(this.fd, s, n);
+      sent += n;
+    }
+    if (r < 0) this.fail();
+    return this.receive();
+  }
+
+  /** Writes `bytes` to the socket as they are, no header added and no reply read (tests of
+   * hostile framing, e.g. a truncated frame before EOF). Throws the exit error if the gofer is
+   * gone. */
+  sendRaw(bytes: Uint8Array): void {
+    if (this.dead) throw this.dead;
+    for (let at = 0; at < bytes.length; at += this.sbuf.size) {
+      const piece = bytes.subarray(at, at + this.sbuf.size);
+      this.sbuf.u8.set(piece, 0);
+      if (sys.sendAll(this.fd, this.sbuf, piece.length) < 0) this.fail();
+    }
+  }
+
+  private receive(): RawReply {
+    const b = this.rbuf;
+    const first = this.msg.recvWithFds(this.fd, b, 0, HEADER_SIZE);
+    if (first.n <= 0) {
+      for (const f of first.fds) sys.close(f);
+      this.fail();
+    }
+    const fds = first.fds;
+    if (first.n < HEADER_SIZE) {
+      const r = sys.recvAll(this.fd, b, first.n, HEADER_SIZE - first.n);
+      if (r <= 0) {
+        for (const f of fds) sys.close(f);
+        this.fail();
+      }
+    }
+    const len = b.dv.getUint32(0, true);
+    const mid = b.dv.getUint16(4, true);
+    if (len > MAX_MESSAGE_SIZE) {
+      for (const f of fds) sys.close(f);
+      this.shutdown();
+      throw new LisafsError(EIO, 'lisafs: reply above the maximum message size; connection closed');
+    }
+    if (len > 0) {
+      const r = sys.recvAll(this.fd, b, HEADER_SIZE, len);
+      if (r <= 0) {
+        for (const f of fds) sys.close(f);
+        this.fail();
+      }
+    }
+    return { mid, payload: b.u8.slice(HEADER_SIZE, HEADER_SIZE + len), fds };
+  }
+
+  private shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    sys.shutdown(this.fd);
+    sys.close(this.fd);
+  }
+
+  close(): void {
+    if (this.dead) return;
+    this.shutdown();
+  }
+}
+
+/** Server loop of the process channel (the child's main thread; returns when the client
+ * closes its end or the socket fails). Requests never carry FDs: reading with recv makes the
+ * kernel discard any that a client attaches. */
+export function serveProcess(fd: number, conn: GoferConnection): void {
+  const rbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
+  const sbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
+  const msg = new sys.MsgScratch();
+  for (;;) {
+    const h = sys.recvAll(fd, rbuf, 0, HEADER_SIZE);
+    if (h <= 0) break;
+    const len = rbuf.dv.getUint32(0, true);
+    const mid = rbuf.dv.getUint16(4, true);
+    let reply: Reply;
+    if (len > MAX_MESSAGE_SIZE) {
+      // Oversized: consume the announced payload, answer EIO (reference §5.4).
+      let left = len;
+      let eof = false;
+      while (left > 0) {
+        const n = Math.min(left, rbuf.size);
+        if (sys.recvAll(fd, rbuf, 0, n) <= 0) {
+          eof = true;
+          break;
+        }
+        left -= n;
+      }
+      if (eof) break;
+      reply = errorReply(EIO);
+    } else {
+      if (len > 0 && sys.recvAll(fd, rbuf, HEADER_SIZE, len) <= 0) break;
+      reply = conn.handle(mid, rbuf.u8.slice(HEADER_SIZE, HEADER_SIZE + len));
+    }
+    sbuf.dv.setUint32(0, reply.payload.length, true);
+    sbuf.dv.setUint16(4, reply.mid, true);
+    sbuf.dv.setUint16(6, 0, true);
+    sbuf.u8.set(reply.payload, HEADER_SIZE);
+    const r = msg.sendWithFds(fd, sbuf, HEADER_SIZE + reply.payload.length, reply.fds);
+    for (const f of reply.fds) sys.close(f);
+    if (r < 0) break;
+  }
+}
+

@@ -1,0 +1,817 @@
+/* server.ts — the gofer: a lisafs file server over one host directory.
+ *
+ * Owns:
+ *  - `GoferServer`: the mount root (the one path-based open of a mount, O_RDONLY|O_DIRECTORY|
+ *    O_CLOEXEC through ts/host/hostfd.ts openRoot) and a directory FD on /proc/self/fd (as
+ *    runsc's gofer keeps one) used to re-open files with new flags and to name an FD's file for
+ *    the calls that need a path (bind, connect, linkat, xattrs on O_PATH FDs);
+ *  - `GoferConnection`: one client's FD table (FDIDs from 1, never reused) of control FDs, open
+ *    FDs and bound-socket FDs, each owning one host FD; `handle(mid, payload)` decodes the request
+ *    with the message table, runs its handler (real syscalls through ./sys.ts, relative to the
+ *    parent's host FD, O_NOFOLLOW|O_CLOEXEC on every open by name) and encodes the reply.
+ *
+ * Must never:
+ *  - open a host path by name other than the mount root and /proc/self/fd (names from the client
+ *    are single components: non-empty, no '/', not '.' or '..', no NUL — EINVAL otherwise);
+ *  - throw out of `handle`: a malformed request is EIO, an unknown MID EOPNOTSUPP, a bad FDID
+ *    EBADF, a host failure its errno, an unexpected exception EREMOTEIO (gVisor's handler panic);
+ *  - keep a host FD after the RPC that made it failed (every handler cleans up on error).
+ *
+ * Donated FDs: a Reply's `fds` are host FDs made for the client (dups, or an accepted/connected
+ * socket); the channel hands them over (SCM_RIGHTS, then closes its copies; or by number in the
+ * worker channel, where the client then owns them).
+ */
+
+import { openRoot } from '../host/hostfd.js';
+import {
+  MESSAGES, NAME_BY_MID, MAX_MESSAGE_SIZE, NO_ID, SETSTAT_ALLOWED, SETSTAT_MODE, SETSTAT_UID, SETSTAT_GID,
+  SETSTAT_SIZE, SETSTAT_ATIME, SETSTAT_MTIME, WALK_SUCCESS, WALK_COMPONENT_DOES_NOT_EXIST, WALK_COMPONENT_SYMLINK,
+  Statx, decode, encode, LisafsEncodeError,
+} from './messages.js';
+import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
+import * as sys from './sys.js';
+import {
+  EPERM, ENOENT, EIO, ENXIO, EBADF, ENOTDIR, EISDIR, EINVAL, EMFILE, ERANGE, EPROTOTYPE, EOPNOTSUPP, ENOBUFS,
+  EREMOTEIO, O_RDONLY, O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC, O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH,
+  AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK,
+  S_IFDIR, S_IFCHR, S_IFIFO, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SEEK_SET,
+} from './sys.js';
+
+type StatxV = Value<typeof Statx>;
+
+/** A host failure carried to the Error reply. */
+export class Errno extends Error {
+  constructor(readonly errno: number) {
+    super(`errno ${errno}`);
+  }
+}
+
+/** r, or throws Errno(-r) for a negative result. */
+function ok(r: number): number {
+  if (r < 0) throw new Errno(-r);
+  return r;
+}
+
+/** Most entries one connection's FD table may hold (EMFILE beyond). */
+export const MAX_FDS_PER_CONNECTION = 65536;
+
+/** One reply: its MID (the request's, or 0 for Error), payload, and host FDs to donate. */
+export interface Reply {
+  mid: number;
+  payload: Uint8Array;
+  fds: number[];
+}
+
+const EMPTY = new Uint8Array(0);
+const DOT = 0x2e;
+const SLASH = 0x2f;
+
+/** Checks a single path component (reference §1.4): EINVAL unless non-empty, without '/' or
+ * NUL, and not '.' or '..'. */
+export function checkName(b: Uint8Array): void {
+  if (b.length === 0) throw new Errno(EINVAL);
+  if (b.length === 1 && b[0] === DOT) throw new Errno(EINVAL);
+  if (b.length === 2 && b[0] === DOT && b[1] === DOT) throw new Errno(EINVAL);
+  for (let i = 0; i < b.length; i++) if (b[i] === SLASH || b[i] === 0) throw new Errno(EINVAL);
+}
+
+function noNul(b: Uint8Array): void {
+  if (b.indexOf(0) >= 0) throw new Errno(EINVAL);
+}
+
+const ascii = (s: string): Uint8Array => sys.bytesOf(s);
+const EMPTY_NAME = EMPTY;
+
+/** The server side of one mount: root FD and /proc/self/fd FD, shared by its connections. */
+export class GoferServer {
+  private closed = false;
+  private constructor(
+    /** The mount root (O_RDONLY|O_DIRECTORY|O_CLOEXEC); owned, closed by close(). */
+    readonly rootFd: number,
+    /** /proc/self/fd as a directory FD; owned, closed by close(). */
+    readonly procFd: number,
+  ) {}
+
+  /** Opens `rootPath` (symlinks in it are followed: it is the embedder's choice, not client
+   * input) and /proc/self/fd. Throws a HostError (ENOENT, ENOTDIR, EACCES, ...). */
+  static open(rootPath: string): GoferServer {
+    const root = openRoot(rootPath);
+    const proc = sys.openat(-100, ascii('/proc/self/fd'), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (proc < 0) {
+      sys.close(root);
+      throw new Error(`lisafs gofer: cannot open /proc/self/fd (errno ${-proc})`);
+    }
+    return new GoferServer(root, proc);
+  }
+
+  connect(): GoferConnection {
+    return new GoferConnection(this);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    sys.close(this.rootFd);
+    sys.close(this.procFd);
+  }
+}
+
+interface ControlEntry {
+  kind: 'control';
+  host: number;
+  type: number;
+}
+interface OpenEntry {
+  kind: 'open';
+  host: number;
+  type: number;
+  flags: number;
+}
+interface BoundEntry {
+  kind: 'bound';
+  host: number;
+}
+type Entry = ControlEntry | OpenEntry | BoundEntry;
+
+type Out<N extends RequestName> = { resp: Resp<N>; fds?: number[] };
+type Handlers = { [N in RequestName]?: (req: Req<N>) => Out<N> };
+
+const SUPPORTED: readonly MessageName[] = (Object.keys(MESSAGES) as MessageName[]).filter((n) => n !== 'Error' && n !== 'Channel');
+
+/** One client connection: its FD table and the handlers. Not thread-safe (one request at a
+ * time, as every channel delivers them). */
+export class GoferConnection {
+  private readonly table = new Map<number, Entry>();
+  private nextId = 1;
+  private readonly io = new sys.NativeBuf(MAX_MESSAGE_SIZE);
+  private readonly euid = sys.geteuid();
+  private readonly egid = sys.getegid();
+
+  constructor(private readonly server: GoferServer) {}
+
+  /** Host FDs this connection holds now (for leak checks). */
+  get openEntries(): number {
+    return this.table.size;
+  }
+
+  /** Handles one request. Never throws; see the file header for the errors. */
+  handle(mid: number, payload: Uint8Array): Reply {
+    try {
+      if (payload.length > MAX_MESSAGE_SIZE) return errorReply(EIO);
+      const name = NAME_BY_MID.get(mid);
+      if (name === undefined || name === 'Error') return errorReply(EOPNOTSUPP);
+      const h = (this.handlers as Record<string, ((req: unknown) => { resp: unknown; fds?: number[] }) | undefined>)[name];
+      if (h === undefined) return errorReply(EOPNOTSUPP);
+      const def = MESSAGES[name];
+      const req = decode(def.req as Desc, payload);
+      if (!req.ok) return errorReply(EIO);
+      const out = h.call(this, req.value);
+      const fds = out.fds ?? [];
+      let bytes: Uint8Array;
+      try {
+        bytes = encode(def.resp as Desc, out.resp as never);
+      } catch (e) {
+        for (const f of fds) sys.close(f);
+        throw e;
+      }
+      if (bytes.length > MAX_MESSAGE_SIZE) {
+        for (const f of fds) sys.close(f);
+        return errorReply(EIO);
+      }
+      return { mid, payload: bytes, fds };
+    } catch (e) {
+      if (e instanceof Errno) return errorReply(e.errno);
+      if (e instanceof LisafsEncodeError) return errorReply(EIO);
+      return errorReply(EREMOTEIO);
+    }
+  }
+
+  /** Closes every host FD of the connection (it ended). */
+  closeAll(): void {
+    for (const e of this.table.values()) sys.close(e.host);
+    this.table.clear();
+  }
+
+  // ---- FD table ------------------------------------------------------------------------------
+
+  private add(e: Entry): number {
+    if (this.table.size >= MAX_FDS_PER_CONNECTION) throw new Errno(EMFILE);
+    const id = this.nextId++;
+    this.table.set(id, e);
+    return id;
+  }
+  private control(id: number): ControlEntry {
+    const e = this.table.get(id);
+    if (e === undefined || e.kind !== 'control') throw new Errno(EBADF);
+    return e;
+  }
+  private dir(id: number): ControlEntry {
+    const e = this.control(id);
+    if (e.type !== S_IFDIR) throw new Errno(ENOTDIR);
+    return e;
+  }
+  private open(id: number): OpenEntry {
+    const e = this.table.get(id);
+    if (e === undefined || e.kind !== 'open') throw new Errno(EBADF);
+    return e;
+  }
+  private anyFd(id: number): ControlEntry | OpenEntry {
+    const e = this.table.get(id);
+    if (e === undefined || e.kind === 'bound') throw new Errno(EBADF);
+    return e;
+  }
+  private bound(id: number): BoundEntry {
+    const e = this.table.get(id);
+    if (e === undefined || e.kind !== 'bound') throw new Errno(EBADF);
+    return e;
+  }
+
+  // ---- host helpers ----------------------------------------------------------------------------
+
+  private stat(fd: number): StatxV {
+    ok(sys.statx(fd, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+    const d = decode(Statx, sys.statxBytes());
+    if (!d.ok) throw new Errno(EIO);
+    return d.value;
+  }
+  /** The seed's tryOpen: O_RDONLY|O_NONBLOCK, then O_PATH unless the name is missing.
+   * Returns the FD or -errno. */
+  private tryOpen(dirfd: number, name: Uint8Array): number {
+    const fd = sys.openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0 || fd === -ENOENT) return fd;
+    return sys.openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  }
+  /** The host FD's "name" in the /proc/self/fd directory. */
+  private procName(fd: number): Uint8Array {
+    return ascii(String(fd));
+  }
+  private procPath(fd: number): string {
+    return `/proc/self/fd/${fd}`;
+  }
+  /** Re-opens the file behind `fd` with `flags` (as runsc does, through /proc/self/fd). */
+  private reopen(fd: number, flags: number): number {
+    return sys.openat(this.server.procFd, this.procName(fd), (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+  }
+  /** After a create: owner as asked (NoUID/NoGID keep), permission bits exactly as asked (the
+   * process umask may have trimmed them). Returns the final stat. */
+  private finishCreate(fd: number, uid: number, gid: number, perms: number | null): StatxV {
+    if (uid !== NO_ID || gid !== NO_ID) ok(sys.fchownat(fd, EMPTY_NAME, uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+    let st = this.stat(fd);
+    if (perms !== null && (st.mode & 0o7777) !== perms) {
+      ok(sys.fchmodat(this.server.procFd, this.procName(fd), perms));
+      st = this.stat(fd);
+    }
+    return st;
+  }
+  private newControl(fd: number, st: StatxV): number {
+    if ((st.mode & S_IFMT) === S_IFBLK) throw new Errno(EPERM);
+    return this.add({ kind: 'control', host: fd, type: st.mode & S_IFMT });
+  }
+
+  /** Runs `make` to create `name` in `dir`, then opens it (`openIt`), finishes it, and makes a
+   * control FD. Any failure after the create unlinks the new entry. */
+  private created(
+    dir: ControlEntry,
+    name: Uint8Array,
+    isDir: boolean,
+    openIt: () => number,
+    uid: number,
+    gid: number,
+    perms: number | null,
+  ): { controlFD: number; stat: StatxV; host: number } {
+    let fd = -1;
+    try {
+      fd = ok(openIt());
+      const st = this.finishCreate(fd, uid, gid, perms);
+      const id = this.newControl(fd, st);
+      return { controlFD: id, stat: st, host: fd };
+    } catch (e) {
+      if (fd >= 0) sys.close(fd);
+      sys.unlinkat(dir.host, name, isDir ? AT_REMOVEDIR : 0);
+      throw e;
+    }
+  }
+
+  // ---- handlers (one per message; `this` is the connection) ------------------------------------
+
+  private readonly handlers: Handlers = {
+    Mount: () => {
+      const fd = ok(sys.dupCloexec(this.server.rootFd));
+      let donated = -1;
+      try {
+        const st = this.stat(fd);
+        const id = this.newControl(fd, st);
+        donated = sys.dupCloexec(this.server.rootFd);
+        return {
+          resp: {
+            root: { controlFD: id, stat: st },
+            maxMessageSize: MAX_MESSAGE_SIZE,
+            supported: SUPPORTED.map((n) => MESSAGES[n].mid),
+          },
+          fds: donated >= 0 ? [donated] : [],
+        };
+      } catch (e) {
+        if (!this.hasHost(fd)) sys.close(fd);
+        throw e;
+      }
+    },
+
+    FStat: (req) => ({ resp: this.stat(this.anyFd(req.fd).host) }),
+
+    SetStat: (req) => {
+      const c = this.control(req.fd);
+      if ((req.mask & ~SETSTAT_ALLOWED) !== 0) throw new Errno(EPERM);
+      let failureMask = 0;
+      let failureErrno = 0;
+      const fail = (bit: number, r: number): void => {
+        if (r < 0) {
+          failureMask |= bit;
+          if (failureErrno === 0) failureErrno = -r;
+        }
+      };
+      if (req.mask & SETSTAT_MODE) {
+        fail(SETSTAT_MODE, c.type === S_IFLNK ? -EOPNOTSUPP : sys.fchmodat(this.server.procFd, this.procName(c.host), req.mode & 0o7777));
+      }
+      if (req.mask & (SETSTAT_UID | SETSTAT_GID)) {
+        const uid = req.mask & SETSTAT_UID ? req.uid : NO_ID;
+        const gid = req.mask & SETSTAT_GID ? req.gid : NO_ID;
+        fail(req.mask & (SETSTAT_UID | SETSTAT_GID), sys.fchownat(c.host, EMPTY_NAME, uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+      }
+      if (req.mask & SETSTAT_SIZE) {
+        let r: number;
+        if (c.type === S_IFDIR) r = -EISDIR;
+        else if (c.type !== S_IFREG) r = -EINVAL;
+        else {
+          const w = this.reopen(c.host, 1 /* O_WRONLY */ | O_NONBLOCK);
+          r = w < 0 ? w : sys.ftruncate(w, BigInt.asIntN(64, req.size));
+          if (w >= 0) sys.close(w);
+        }
+        fail(SETSTAT_SIZE, r);
+      }
+      if (req.mask & (SETSTAT_ATIME | SETSTAT_MTIME)) {
+        const OMIT = { sec: 0n, nsec: BigInt((1 << 30) - 2) };
+        const at = req.mask & SETSTAT_ATIME ? req.atime : OMIT;
+        const mt = req.mask & SETSTAT_MTIME ? req.mtime : OMIT;
+        fail(req.mask & (SETSTAT_ATIME | SETSTAT_MTIME), sys.utimensat(this.server.procFd, this.procName(c.host), at, mt, 0));
+      }
+      return { resp: { failureMask, failureErrno } };
+    },
+
+    Walk: (req) => {
+      for (const n of req.path) checkName(n);
+      const start = this.dir(req.dirFD);
+      const made: number[] = [];
+      const inodes: { controlFD: number; stat: StatxV }[] = [];
+      let status = WALK_SUCCESS;
+      try {
+        let cur = start.host;
+        let curType = S_IFDIR;
+        for (const name of req.path) {
+          if (curType !== S_IFDIR) throw new Errno(ENOTDIR);
+          const fd = this.tryOpen(cur, name);
+          if (fd === -ENOENT) {
+            status = WALK_COMPONENT_DOES_NOT_EXIST;
+            break;
+          }
+          ok(fd);
+          let st: StatxV;
+          try {
+            st = this.stat(fd);
+            made.push(this.newControl(fd, st));
+          } catch (e) {
+            sys.close(fd);
+            throw e;
+          }
+          inodes.push({ controlFD: made[made.length - 1] as number, stat: st });
+          curType = st.mode & S_IFMT;
+          if (curType === S_IFLNK) {
+            status = WALK_COMPONENT_SYMLINK;
+            break;
+          }
+          cur = fd;
+        }
+      } catch (e) {
+        this.drop(made);
+        throw e;
+      }
+      return { resp: { status, inodes } };
+    },
+
+    WalkStat: (req) => {
+      const start = this.dir(req.dirFD);
+      const path = req.path;
+      const stats: StatxV[] = [];
+      let i = 0;
+      if (path.length > 0 && (path[0] as Uint8Array).length === 0) {
+        stats.push(this.stat(start.host));
+        i = 1;
+      }
+      for (let j = i; j < path.length; j++) checkName(path[j] as Uint8Array);
+      const opened: number[] = [];
+      try {
+        let cur = start.host;
+        let curType = S_IFDIR;
+        for (; i < path.length; i++) {
+          if (curType !== S_IFDIR) throw new Errno(ENOTDIR);
+          const fd = sys.openat(cur, path[i] as Uint8Array, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+          if (fd === -ENOENT) break;
+          ok(fd);
+          opened.push(fd);
+          const st = this.stat(fd);
+          stats.push(st);
+          curType = st.mode & S_IFMT;
+          if (curType === S_IFLNK) break;
+          cur = fd;
+        }
+      } finally {
+        for (const f of opened) sys.close(f);
+      }
+      return { resp: { stats } };
+    },
+
+    OpenAt: (req) => {
+      const c = this.control(req.fd);
+      const flags = req.flags & (O_ACCMODE | O_TRUNC);
+      return this.openFrom(c, flags);
+    },
+
+    OpenCreateAt: (req) => {
+      const d = this.dir(req.common.dirFD);
+      checkName(req.name);
+      const flags = req.flags & (O_ACCMODE | O_TRUNC);
+      if ((flags & O_ACCMODE) === O_ACCMODE) throw new Errno(EINVAL);
+      const perms = req.common.mode & 0o7777;
+      const child = this.created(
+        d,
+        req.name,
+        false,
+        () => sys.openat(d.host, req.name, O_CREAT | O_EXCL | O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, perms),
+        req.common.uid,
+        req.common.gid,
+        perms,
+      );
+      try {
+        const o = this.openFrom(this.control(child.controlFD), flags);
+        return { resp: { child: { controlFD: child.controlFD, stat: child.stat }, newFD: o.resp.openFD }, fds: o.fds };
+      } catch (e) {
+        this.drop([child.controlFD]);
+        sys.unlinkat(d.host, req.name, 0);
+        throw e;
+      }
+    },
+
+    Close: (req) => {
+      this.drop(req.fds);
+      return { resp: {} };
+    },
+
+    FSync: (req) => {
+      let first = 0;
+      for (const id of req.fds) {
+        const r = sys.fsync(this.open(id).host);
+        if (r < 0 && first === 0) first = -r;
+      }
+      if (first !== 0) throw new Errno(first);
+      return { resp: {} };
+    },
+
+    PWrite: (req) => {
+      const o = this.open(req.fd);
+      const n = ok(sys.pwrite(o.host, this.io, req.data, BigInt.asIntN(64, req.offset)));
+      return { resp: { count: BigInt(n) } };
+    },
+
+    PRead: (req) => {
+      const o = this.open(req.fd);
+      if (8 + req.count > MAX_MESSAGE_SIZE) throw new Errno(ENOBUFS);
+      const n = ok(sys.pread(o.host, this.io, req.count, BigInt.asIntN(64, req.offset)));
+      return { resp: { data: this.io.u8.slice(0, n) } };
+    },
+
+    MkdirAt: (req) => {
+      const d = this.dir(req.common.dirFD);
+      checkName(req.name);
+      const perms = req.common.mode & 0o7777;
+      ok(sys.mkdirat(d.host, req.name, perms));
+      const c = this.created(d, req.name, true, () => this.tryOpen(d.host, req.name), req.common.uid, req.common.gid, perms);
+      return { resp: { child: { controlFD: c.controlFD, stat: c.stat } } };
+    },
+
+    MknodAt: (req) => {
+      const d = this.dir(req.common.dirFD);
+      checkName(req.name);
+      const type = req.common.mode & S_IFMT || S_IFREG;
+      if (type === S_IFCHR || type === S_IFBLK) throw new Errno(EPERM);
+      if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK) throw new Errno(EINVAL);
+      const perms = req.common.mode & 0o7777;
+      const dev = makedev(req.major, req.minor);
+      ok(sys.mknodat(d.host, req.name, type | perms, dev));
+      const c = this.created(d, req.name, false, () => this.tryOpen(d.host, req.name), req.common.uid, req.common.gid, perms);
+      return { resp: { child: { controlFD: c.controlFD, stat: c.stat } } };
+    },
+
+    SymlinkAt: (req) => {
+      const d = this.dir(req.dirFD);
+      checkName(req.name);
+      if (req.target.length === 0) throw new Errno(ENOENT);
+      noNul(req.target);
+      ok(sys.symlinkat(req.target, d.host, req.name));
+      const c = this.created(d, req.name, false, () => sys.openat(d.host, req.name, O_PATH | O_NOFOLLOW | O_CLOEXEC), req.uid, req.gid, null);
+      return { resp: { symlink: { controlFD: c.controlFD, stat: c.stat } } };
+    },
+
+    LinkAt: (req) => {
+      const d = this.dir(req.dirFD);
+      checkName(req.name);
+      const t = this.control(req.target);
+      if (t.type === S_IFDIR) throw new Errno(EPERM);
+      ok(sys.linkat(this.server.procFd, this.procName(t.host), d.host, req.name, AT_SYMLINK_FOLLOW));
+      const c = this.created(d, req.name, false, () => this.tryOpen(d.host, req.name), NO_ID, NO_ID, null);
+      return { resp: { link: { controlFD: c.controlFD, stat: c.stat } } };
+    },
+
+    FStatFS: (req) => {
+      ok(sys.fstatfs(this.anyFd(req.fd).host));
+      const v = sys.statfsView();
+      return {
+        resp: {
+          type: v.getBigUint64(0, true),
+          blockSize: v.getBigInt64(8, true),
+          blocks: v.getBigUint64(16, true),
+          blocksFree: v.getBigUint64(24, true),
+          blocksAvailable: v.getBigUint64(32, true),
+          files: v.getBigUint64(40, true),
+          filesFree: v.getBigUint64(48, true),
+          nameLength: v.getBigUint64(64, true),
+        },
+      };
+    },
+
+    FAllocate: (req) => {
+      const o = this.open(req.fd);
+      if (req.mode > 0x7fffffffn) throw new Errno(EINVAL);
+      ok(sys.fallocate(o.host, Number(req.mode), BigInt.asIntN(64, req.offset), BigInt.asIntN(64, req.length)));
+      return { resp: {} };
+    },
+
+    ReadLinkAt: (req) => {
+      const c = this.control(req.fd);
+      if (c.type !== S_IFLNK) throw new Errno(EINVAL);
+      const n = ok(sys.readlinkat(c.host, EMPTY_NAME, this.io, 65536));
+      if (n > 0xffff) throw new Errno(ERANGE);
+      return { resp: { target: this.io.u8.slice(0, n) } };
+    },
+
+    Flush: (req) => {
+      this.anyFd(req.fd);
+      return { resp: {} };
+    },
+
+    Connect: (req) => ({ resp: {}, fds: [this.connectTo(this.control(req.fd), req.sockType)] }),
+
+    ConnectWithCreds: (req) => {
+      const c = this.control(req.fd);
+      if ((req.uid !== NO_ID && req.uid !== this.euid) || (req.gid !== NO_ID && req.gid !== this.egid)) throw new Errno(EPERM);
+      return { resp: {}, fds: [this.connectTo(c, req.sockType)] };
+    },
+
+    UnlinkAt: (req) => {
+      const d = this.dir(req.dirFD);
+      checkName(req.name);
+      if ((req.flags & ~AT_REMOVEDIR) !== 0) throw new Errno(EINVAL);
+      ok(sys.unlinkat(d.host, req.name, req.flags));
+      return { resp: {} };
+    },
+
+    RenameAt: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, 0),
+    RenameAt2: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, req.flags),
+
+    Getdents64: (req) => {
+      const o = this.open(req.dirFD);
+      if (o.type !== S_IFDIR) throw new Errno(ENOTDIR);
+      if (req.count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
+      const budget = Math.min(Math.abs(req.count), MAX_MESSAGE_SIZE);
+      const dirents: Value<(typeof MESSAGES)['Getdents64']['resp']>['dirents'] = [];
+      if (budget <= 2) return { resp: { dirents } };
+      const n = ok(sys.getdents64(o.host, this.io, budget));
+      const dirSt = this.stat(o.host);
+      const buf = this.io;
+      let used = 2;
+      let p = 0;
+      let resumeAt: bigint | null = null;
+      while (p + 19 <= n) {
+        const ino = buf.dv.getBigUint64(p, true);
+        const off = buf.dv.getBigInt64(p + 8, true);
+        const reclen = buf.dv.getUint16(p + 16, true);
+        const type = buf.dv.getUint8(p + 18);
+        if (reclen < 20 || p + reclen > n) break;
+        let end = p + 19;
+        while (end < p + reclen && buf.u8[end] !== 0) end++;
+        const name = buf.u8.slice(p + 19, end);
+        const size = 27 + name.length;
+        if (used + size > budget || dirents.length === 0xffff) {
+          resumeAt = dirents.length > 0 ? (dirents[dirents.length - 1] as { off: bigint }).off : null;
+          if (dirents.length === 0) throw new Errno(EINVAL);
+          break;
+        }
+        let devMajor = dirSt.devMajor;
+        let devMinor = dirSt.devMinor;
+        const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
+        if (!isDots && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
+          const sv = sys.statxBytes();
+          const dv = new DataView(sv.buffer, sv.byteOffset, 144);
+          devMajor = dv.getUint32(136, true);
+          devMinor = dv.getUint32(140, true);
+        }
+        dirents.push({ ino, devMinor, devMajor, off: BigInt.asUintN(64, off), type, name });
+        used += size;
+        p += reclen;
+      }
+      if (resumeAt !== null) ok(sys.lseek(o.host, BigInt.asIntN(64, resumeAt), SEEK_SET));
+      return { resp: { dirents } };
+    },
+
+    FGetXattr: (req) => {
+      const f = this.anyFd(req.fd);
+      checkXattrName(req.name);
+      const size = Math.min(req.bufSize, 0xffff);
+      if (size === 0) {
+        const n = ok(sys.getxattr(f.host, this.procPath(f.host), req.name, this.io, 0));
+        if (n > 0) throw new Errno(ERANGE);
+        return { resp: { value: EMPTY } };
+      }
+      const n = ok(sys.getxattr(f.host, this.procPath(f.host), req.name, this.io, size));
+      return { resp: { value: this.io.u8.slice(0, n) } };
+    },
+
+    FSetXattr: (req) => {
+      const f = this.anyFd(req.fd);
+      checkXattrName(req.name);
+      if ((req.flags & ~3) !== 0) throw new Errno(EINVAL);
+      ok(sys.setxattr(f.host, this.procPath(f.host), req.name, req.value, this.io, req.flags));
+      return { resp: {} };
+    },
+
+    FListXattr: (req) => {
+      const f = this.anyFd(req.fd);
+      const size = req.size === 0n || req.size > 0xffffn ? 0xffff : Number(req.size);
+      const n = ok(sys.listxattr(f.host, this.procPath(f.host), this.io, size));
+      const names: Uint8Array[] = [];
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        if (this.io.u8[i] === 0) {
+          if (i > s) names.push(this.io.u8.slice(s, i));
+          s = i + 1;
+        }
+      }
+      return { resp: { names } };
+    },
+
+    FRemoveXattr: (req) => {
+      const f = this.anyFd(req.fd);
+      checkXattrName(req.name);
+      ok(sys.removexattr(f.host, this.procPath(f.host), req.name));
+      return { resp: {} };
+    },
+
+    BindAt: (req) => {
+      const d = this.dir(req.common.dirFD);
+      checkName(req.name);
+      const t = req.sockType;
+      if (t !== SOCK_STREAM && t !== SOCK_DGRAM && t !== SOCK_SEQPACKET) throw new Errno(ENXIO);
+      const perms = req.common.mode & 0o7777;
+      const s = ok(sys.socket(t));
+      let bound = false;
+      let donated = -1;
+      try {
+        ok(sys.fchmod(s, perms));
+        ok(sys.bindUnix(s, concat(ascii(`${this.procPath(d.host)}/`), req.name))); // EINVAL at >= 108 bytes
+        bound = true;
+        const c = this.created(d, req.name, false, () => sys.openat(d.host, req.name, O_PATH | O_NOFOLLOW | O_CLOEXEC), req.common.uid, req.common.gid, null);
+        bound = false; // created() unlinks on its own failures from here on
+        try {
+          donated = ok(sys.dupCloexec(s));
+          const b = this.add({ kind: 'bound', host: s });
+          return { resp: { child: { controlFD: c.controlFD, stat: c.stat }, boundSocketFD: b }, fds: [donated] };
+        } catch (e) {
+          if (donated >= 0) sys.close(donated);
+          this.drop([c.controlFD]);
+          sys.unlinkat(d.host, req.name, 0);
+          throw e;
+        }
+      } catch (e) {
+        if (!this.hasHost(s)) sys.close(s);
+        if (bound) sys.unlinkat(d.host, req.name, 0);
+        throw e;
+      }
+    },
+
+    Listen: (req) => {
+      const b = this.bound(req.fd);
+      ok(sys.listen(b.host, req.backlog));
+      return { resp: {} };
+    },
+
+    Accept: (req) => {
+      const b = this.bound(req.fd);
+      const fd = ok(sys.accept(b.host));
+      return { resp: { peerAddr: EMPTY }, fds: [fd] };
+    },
+  };
+
+  private hasHost(fd: number): boolean {
+    for (const e of this.table.values()) if (e.host === fd) return true;
+    return false;
+  }
+
+  /** Removes `ids` from the table and closes their host FDs; unknown ids are ignored. */
+  private drop(ids: readonly number[]): void {
+    for (const id of ids) {
+      const e = this.table.get(id);
+      if (e === undefined) continue;
+      this.table.delete(id);
+      sys.close(e.host);
+    }
+  }
+
+  private openFrom(c: ControlEntry, flags: number): Out<'OpenAt'> {
+    const acc = flags & O_ACCMODE;
+    if (acc === O_ACCMODE) throw new Errno(EINVAL);
+    if (c.type === S_IFLNK) throw new Errno(EINVAL);
+    if (c.type === S_IFSOCK) throw new Errno(ENXIO);
+    let extra = 0;
+    if (c.type === S_IFDIR) {
+      if (acc !== O_RDONLY || (flags & O_TRUNC) !== 0) throw new Errno(EISDIR);
+      extra = O_DIRECTORY;
+    } else if (c.type !== S_IFREG) {
+      extra = O_NONBLOCK;
+    }
+    const fd = ok(this.reopen(c.host, flags | extra));
+    let donated = -1;
+    try {
+      if (c.type === S_IFREG || c.type === S_IFIFO || c.type === S_IFCHR) donated = sys.dupCloexec(fd);
+      const id = this.add({ kind: 'open', host: fd, type: c.type, flags });
+      return { resp: { openFD: id }, fds: donated >= 0 ? [donated] : [] };
+    } catch (e) {
+      sys.close(fd);
+      if (donated >= 0) sys.close(donated);
+      throw e;
+    }
+  }
+
+  private rename(oldDir: number, oldName: Uint8Array, newDir: number, newName: Uint8Array, flags: number): { resp: Record<string, never> } {
+    const a = this.dir(oldDir);
+    const b = this.dir(newDir);
+    checkName(oldName);
+    checkName(newName);
+    if ((flags & ~7) !== 0) throw new Errno(EINVAL);
+    ok(sys.renameat2(a.host, oldName, b.host, newName, flags));
+    return { resp: {} };
+  }
+
+  /** A new socket connected to the socket file of control FD `c`; sockType 0 tries stream,
+   * seqpacket, then datagram. Returns the connected host FD (donated). */
+  private connectTo(c: ControlEntry, sockType: number): number {
+    if (c.type !== S_IFSOCK) throw new Errno(ENXIO);
+    const types = sockType === 0 ? [SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM] : [sockType];
+    for (const t of types) if (t !== SOCK_STREAM && t !== SOCK_DGRAM && t !== SOCK_SEQPACKET) throw new Errno(EINVAL);
+    const path = ascii(this.procPath(c.host));
+    let last = EPROTOTYPE;
+    for (const t of types) {
+      const s = ok(sys.socket(t));
+      const r = sys.connectUnix(s, path);
+      if (r === 0) return s;
+      sys.close(s);
+      last = -r;
+      if (last !== EPROTOTYPE) break;
+    }
+    throw new Errno(last);
+  }
+}
+
+/** An Error reply carrying `errno`. */
+export function errorReply(errno: number): Reply {
+  const p = new Uint8Array(4);
+  new DataView(p.buffer).setUint32(0, errno, true);
+  return { mid: MESSAGES.Error.mid, payload: p, fds: [] };
+}
+
+function checkXattrName(b: Uint8Array): void {
+  if (b.length === 0 || b.length > 255) throw new Errno(b.length === 0 ? EINVAL : ERANGE);
+  noNul(b);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** glibc's makedev(major, minor). */
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major >>> 0);
+  const mi = BigInt(minor >>> 0);
+  return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
+}
+
