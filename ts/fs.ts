@@ -192,16 +192,21 @@ export class Filesystem {
     const l = options.limits ?? {};
     const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? 0);
     if (e) throw new FsError(e, 'mount', hostDir, 'core initialisation failed');
-    if (image) {
-      this.restoreCore(image.core, image.check);
-      this.root = 0;
-      return;
+    try {
+      if (image) {
+        this.restoreCore(image.core, image.check);
+        this.root = 0;
+        return;
+      }
+      const hostFd = openRoot(hostDir); // throws with code and path
+      const name = this.core.setPath1(enc.encode('/'));
+      const pe = this.x.wfs_preopen(hostFd, name, options.readonly ? 1 : 0); // owns hostFd from here
+      if (pe) throw new FsError(pe, 'mount', hostDir);
+      this.root = this.core.r32(0);
+    } catch (err) {
+      this.x.wfs_shutdown(); // a failed mount or restore keeps no host FD
+      throw err;
     }
-    const hostFd = openRoot(hostDir); // throws with code and path
-    const name = this.core.setPath1(enc.encode('/'));
-    const pe = this.x.wfs_preopen(hostFd, name, options.readonly ? 1 : 0); // owns hostFd from here
-    if (pe) throw new FsError(pe, 'mount', hostDir);
-    this.root = this.core.r32(0);
   }
 
   /** Restores a core image: the mount root is opened again by path (the only path-based open),

@@ -75,7 +75,7 @@ export function encodeImage(header: ImageHeader, sections: Record<string, Uint8A
   }
   const body = Buffer.concat(parts);
   const sum = createHash('sha256').update(body).digest();
-  return Buffer.concat([body, sum]);
+  return new Uint8Array(Buffer.concat([body, sum])); // a plain copy: Buffer#slice would alias
 }
 
 export function decodeImage(bytes: Uint8Array): { header: ImageHeader; sections: Map<string, Uint8Array> } {
