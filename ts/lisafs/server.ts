@@ -268,8 +268,10 @@ export class GoferConnection {
     return this.add({ kind: 'control', host: fd, type: st.mode & S_IFMT });
   }
 
-  /** Runs `make` to create `name` in `dir`, then opens it (`openIt`), finishes it, and makes a
-   * control FD. Any failure after the create unlinks the new entry. */
+  /** For `name`, just created in `dir` by the caller: opens it (`openIt`, which may also return
+   * an FD the caller already has), finishes it (owner, mode) and makes a control FD. Any failure
+   * closes that FD and unlinks the new entry (the caller must not call this when its create
+   * failed, or it would remove an entry it did not make). */
   private created(
     dir: ControlEntry,
     name: Uint8Array,
@@ -441,15 +443,8 @@ export class GoferConnection {
       const flags = req.flags & (O_ACCMODE | O_TRUNC);
       if ((flags & O_ACCMODE) === O_ACCMODE) throw new Errno(EINVAL);
       const perms = req.common.mode & 0o7777;
-      const child = this.created(
-        d,
-        req.name,
-        false,
-        () => sys.openat(d.host, req.name, O_CREAT | O_EXCL | O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, perms),
-        req.common.uid,
-        req.common.gid,
-        perms,
-      );
+      const fd = ok(sys.openat(d.host, req.name, O_CREAT | O_EXCL | O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, perms));
+      const child = this.created(d, req.name, false, () => fd, req.common.uid, req.common.gid, perms);
       try {
         const o = this.openFrom(this.control(child.controlFD), flags);
         return { resp: { child: { controlFD: child.controlFD, stat: child.stat }, newFD: o.resp.openFD }, fds: o.fds };
