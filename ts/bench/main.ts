@@ -10,7 +10,7 @@
  * Must not: change the data sets during a workload's rounds (scratch directories excepted).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, version as osVersion } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,9 @@ Usage: wasi-directfs bench [OPTIONS]
   --runs N            Measured runs per cell (default 5; --quick 3), after one warm-up run.
   --warmup N          Warm-up runs per cell (default 1).
   --seed N            Seed of the generated inputs (default 6).
-  --data-dir DIR      Where input trees and scratch directories live (default $TMPDIR/wasi-directfs-bench).
+  --data-dir DIR      Where input trees and scratch directories live (default /dev/shm/wasi-directfs-bench
+                      when /dev/shm is a tmpfs, else $TMPDIR/wasi-directfs-bench): a tmpfs measures the
+                      filesystem layers, not the disk (whose latency is the same for every runtime).
   --out DIR           Where the JSON and HTML go (default bench-results/ in the repository).
   --no-html           Skip the HTML report.
   --timeout S         Per-run timeout in seconds (default 600; --quick 60).
@@ -159,9 +161,46 @@ export async function runBench(argv: string[]): Promise<number> {
   const started = Date.now();
   const loadAtStart = loadavg();
   const root = repoRoot();
+  const dataRoot = opts.dataDir ?? defaultDataRoot();
+  mkdirSync(dataRoot, { recursive: true });
+  const dataFs = fsType(dataRoot);
+  // wasi-directfs runs from a snapshot of dist/ taken now, so a rebuild during the run (other
+  // work in the same tree) cannot mix two builds in one table.
+  const distSnap = join(root, 'build', 'bench', `dist-${process.pid}`);
+  if (existsSync(join(root, 'dist', 'index.js'))) {
+    rmSync(distSnap, { recursive: true, force: true });
+    cpSync(join(root, 'dist'), distSnap, { recursive: true });
+  }
+  try {
+    return await benchIn(argv, opts, root, started, loadAtStart, dataRoot, dataFs, distSnap);
+  } finally {
+    rmSync(distSnap, { recursive: true, force: true });
+  }
+}
+
+const TMPFS_MAGIC = 0x01021994;
+const FS_NAMES: Record<number, string> = { [TMPFS_MAGIC]: 'tmpfs', 0xef53: 'ext2/3/4', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs' };
+
+function fsType(dir: string): string {
+  try {
+    const t = statfsSync(dir).type;
+    return FS_NAMES[t] ?? `0x${t.toString(16)}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function defaultDataRoot(): string {
+  try {
+    const st = statfsSync('/dev/shm');
+    if (st.type === TMPFS_MAGIC && st.bavail * st.bsize > 2 ** 31) return '/dev/shm/wasi-directfs-bench';
+  } catch { /* no /dev/shm */ }
+  return join(tmpdir(), 'wasi-directfs-bench');
+}
+
+async function benchIn(argv: string[], opts: Opts, root: string, started: number, loadAtStart: number[], dataRoot: string, dataFs: string, distSnap: string): Promise<number> {
   const runs = opts.runs ?? (opts.quick ? 3 : 5);
   const timeoutMs = (opts.timeoutS ?? (opts.quick ? 60 : 600)) * 1000;
-  const dataRoot = opts.dataDir ?? join(tmpdir(), 'wasi-directfs-bench');
   const outDir = opts.out ?? join(root, 'bench-results');
   const sizes: Sizes = { quick: opts.quick, seed: opts.seed, dataRoot, repoRoot: root };
   const workloads = opts.only ? WORKLOADS.filter((w) => opts.only!.includes(w.id)) : WORKLOADS;
@@ -174,7 +213,7 @@ export async function runBench(argv: string[]): Promise<number> {
   }
   const active = runtimes.filter((r) => !unavailable.has(r.id));
   const notes: string[] = [];
-  if (opts.quick) notes.push('QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 10,000-entry dir, 10,000 SQLite rows) and 3 runs: indicative only; `wasi-directfs bench` is the full run.');
+  if (opts.quick) notes.push(`QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 10,000-entry dir, 10,000 SQLite rows) and ${runs} runs: indicative only; \`wasi-directfs bench\` is the full run.`);
 
   // Plan: binaries and data sets (outside every timed region).
   const prog = new Progress(workloads.length * (runs + opts.warmup) * active.length);
@@ -230,7 +269,7 @@ export async function runBench(argv: string[]): Promise<number> {
         if (failed.has(key(w.id, r.id))) { prog.tick(label); continue; }
         const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
         const out = runOnce({
-          repoRoot: root, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
+          repoRoot: root, distDir: distSnap, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
           args: w.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir,
           argv0: w.guest.kind === 'sqlite' ? 'bench-sqlite' : w.guest.name, expectResult: w.result, timeoutMs,
         });
@@ -300,6 +339,7 @@ export async function runBench(argv: string[]): Promise<number> {
     },
     git: git(root),
     dataRoot,
+    dataFs,
     workloads: plans.map((p) => ({ id: p.workload.id, title: p.workload.title, size: p.workload.size(sizes), dataset: p.datasetSummary, target: p.workload.target })),
     runtimes: runtimes.map((r) => ({ id: r.id, label: r.label, inMemory: Boolean(r.inMemory), unavailable: unavailable.get(r.id) ?? null })),
     samples,

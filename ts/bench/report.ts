@@ -47,6 +47,8 @@ export interface BenchResult {
   machine: { cpu: string; cores: number; kernel: string; os: string; node: string; memoryGiB: number; loadAvgStart: number[]; loadAvgEnd: number[] };
   git: { commit: string | null; dirty: boolean | null };
   dataRoot: string;
+  /** File system type of dataRoot (tmpfs, ext2/3/4, ...). */
+  dataFs: string;
   workloads: Array<{ id: string; title: string; size: string; dataset: string | null; target: number | null }>;
   runtimes: Array<{ id: string; label: string; inMemory: boolean; unavailable: string | null }>;
   samples: Sample[];
@@ -104,6 +106,7 @@ export function textReport(res: BenchResult, shortNames: Record<string, string>)
     `${res.runs} runs + ${res.warmup} warm-up per cell, interleaved; median of the guest-measured time`);
   out.push(`machine: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}; commit ${res.git.commit?.slice(0, 12) ?? '?'}` +
     `${res.git.dirty ? ' (dirty)' : ''}; load avg at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}`);
+  out.push(`data: ${res.dataRoot} (${res.dataFs})`);
   out.push('');
   const notes = new Notes();
   const rts = res.runtimes;
@@ -133,7 +136,7 @@ export function textReport(res: BenchResult, shortNames: Record<string, string>)
   const nl = notes.lines();
   if (nl.length) out.push('notes:', ...nl, '');
   out.push('runtimes: ' + rts.map((r) => `${shortNames[r.id] ?? r.id} = ${r.label}`).join('; '));
-  out.push('* in-memory reference, not a peer: the input tree is preloaded into its memory outside the timed region.');
+  if (rts.some((r) => r.inMemory)) out.push('* in-memory reference, not a peer: the input tree is preloaded into its memory outside the timed region.');
   out.push('');
   out.push('issue 6 targets (wasi-directfs directfs exclusive, median ratio to native in this run):');
   for (const t of res.targets) {
@@ -251,7 +254,7 @@ ${res.runs} runs per cell after ${res.warmup} warm-up, runtimes interleaved (A B
 Times are measured inside the guest (CLOCK_MONOTONIC around the workload); process start, compilation and preloading are excluded.</p>
 <p>Machine: ${esc(m.cpu)}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${esc(m.kernel)}, Node ${esc(m.node)}.
 Commit ${esc(res.git.commit ?? 'unknown')}${res.git.dirty ? ' (working tree dirty)' : ''}. ${esc(res.date)}, ${(res.durationMs / 1000).toFixed(0)} s.
-Load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}.</p>
+Data on ${esc(res.dataRoot)} (${esc(res.dataFs)}). Load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}.</p>
 <h2>Median time and ratio to native</h2>
 <table><tr><th>workload</th>${res.runtimes.map((r) => `<th>${esc(r.label)}</th>`).join('')}</tr>
 ${rows}</table>

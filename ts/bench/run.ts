@@ -13,6 +13,8 @@ import type { Runtime } from './runtimes.js';
 
 export interface RunInput {
   repoRoot: string;
+  /** The dist/ snapshot wasi-directfs runs from (its index.js). */
+  distDir: string;
   runtime: Runtime;
   /** Native binary or .wasm module. */
   binary: string;
@@ -31,9 +33,11 @@ export type RunOutcome =
 
 export const GUEST_ROOT = '/bench';
 
+/** The most telling line(s) of a failed run's output: an exception's message, else the last lines. */
 function lastLines(text: string, n: number): string {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/ExperimentalWarning|--trace-warnings/.test(l))
-    .slice(-n).join(' | ').slice(0, 240);
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/ExperimentalWarning|--trace-warnings/.test(l));
+  const thrown = lines.find((l) => /^(\w*Error|RuntimeError|CompileError|LinkError)\b/.test(l));
+  return (thrown ?? lines.slice(-n).join(' | ')).slice(0, 240);
 }
 
 export function runOnce(inp: RunInput): RunOutcome {
@@ -45,7 +49,7 @@ export function runOnce(inp: RunInput): RunOutcome {
   } else {
     const spec = {
       wasm: inp.binary, args: [inp.argv0, ...inp.args], env: {}, preopens: { [GUEST_ROOT]: inp.hostDir },
-      options: inp.runtime.options ?? {},
+      options: inp.runtime.options ?? {}, lib: join(inp.distDir, 'index.js'),
     };
     cmd = process.execPath;
     argv = ['--no-warnings', join(inp.repoRoot, 'bench', 'runners', `${inp.runtime.runner}.mjs`), JSON.stringify(spec)];
