@@ -2468,6 +2468,61 @@ test('open O_RDONLY|O_TRUNC truncates (as Linux); unmount frees every dentry', w
   assert.is(fs.counters().hostFds, 0);
 }));
 
+test('FsError: code, errno, path and syscall name the failed call', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  const cases: Array<[string, () => unknown, string, string]> = [
+    ['stat', () => fs.stat('m1'), 'm1', 'ENOENT'],
+    ['open', () => fs.open('m3'), 'm3', 'ENOENT'],
+    ['mkdir', () => fs.mkdir('f'), 'f', 'EEXIST'],
+    ['rmdir', () => fs.rmdir('m4'), 'm4', 'ENOENT'],
+    ['unlink', () => fs.unlink('m5'), 'm5', 'ENOENT'],
+    ['rename', () => fs.rename('m6', 'z'), 'm6', 'ENOENT'],
+    ['readlink', () => fs.readlink('f'), 'f', 'EINVAL'],
+    ['chmod', () => fs.chmod('m7', 0o600), 'm7', 'ENOENT'],
+    ['chown', () => fs.chown('m8', 1, 1), 'm8', 'ENOENT'],
+    ['utimes', () => fs.utimes('m9', 1n, 1n), 'm9', 'ENOENT'],
+    ['truncate', () => fs.truncate('m10', 0), 'm10', 'ENOENT'],
+    ['getxattr', () => fs.getxattr('f', 'user.none'), 'f', 'ENODATA'],
+    ['mknod', () => fs.mknod('p', S_IFIFO | 0o600), 'p', 'EPERM'],
+    ['lstat', () => fs.lstat('m2'), 'm2', 'ENOENT'],
+  ];
+  for (const [syscall, fn, path, code] of cases) {
+    const e = fails(fn, code, syscall);
+    assert.ok(e instanceof Error && e.name === 'FsError', `${syscall}: an Error named FsError`);
+    assert.is(e.syscall, syscall, `${syscall}: syscall`);
+    assert.is(e.path, path, `${syscall}: path`);
+    assert.type(e.errno, 'number');
+    assert.ok(e.message.includes(code) && e.message.includes(path), `${syscall}: message "${e.message}"`);
+  }
+  const bytes = fails(() => fs.stat(new Uint8Array([0x6d, 0x31, 0x31])), 'ENOENT');
+  assert.is(bytes.path, 'm11', 'a bytes path is reported decoded');
+  const h = fs.open('f');
+  fs.close(h);
+  const he = fails(() => fs.fstat(h), 'EBADF');
+  assert.ok(he.path.includes(String(h)), `a handle error names the handle: ${he.path}`);
+}));
+
+test('the mount root removed on the host: creations fail with ENOENT, nothing crashes or leaks', () => {
+  const b = makeBox();
+  try {
+    const baseline = procFds();
+    for (const opts of [{}, { interop: 'shared' }] as MountOptions[]) {
+      mkdirSync(b.R, { recursive: true });
+      const fs = mount(b.R, opts);
+      rmSync(b.R, { recursive: true });
+      fails(() => fs.writeFile('x', 'x'), 'ENOENT', `create in a removed root (${JSON.stringify(opts)})`);
+      fails(() => fs.mkdir('d'), 'ENOENT', 'mkdir in a removed root');
+      fails(() => fs.readdir(''), 'ENOENT', 'readdir of a removed directory (getdents64 says ENOENT)');
+      assert.ok(fs.stat('').isDirectory());
+      fs.unmount();
+      assert.not.ok(existsSync(b.R), 'nothing re-created');
+    }
+    assert.is(procFds(), baseline);
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
