@@ -320,124 +320,28 @@ function checkBytes(v: unknown, max: number, what: string): Uint8Array {
   return v;
 }
 
-function fieldValue(v: unknown, name: string, what: string): unknown {
-  if (typeof v !== 'object' || v === null) bad(`${what}: not an object`);
-  return (v as Record<string, unknown>)[name];
-}
 
-/** Encoded size of `v` as `d`. Throws LisafsEncodeError for a value that does not fit. */
-export function sizeOf(d: Desc, v: unknown, what = 'value'): number {
-  switch (d.k) {
-    case 'str':
-      return 2 + checkBytes(v, 0xffff, what).length;
-    case 'blob':
-      return d.w + checkBytes(v, MAX_MESSAGE_SIZE, what).length;
-    case 'array': {
-      if (!Array.isArray(v)) bad(`${what}: not an array`);
-      if (v.length > 0xffff) bad(`${what}: ${v.length} elements, at most 65535`);
-      const fs = fixedSize(d.of);
-      if (fs >= 0) return 2 + fs * v.length;
-      let n = 2;
-      for (let i = 0; i < v.length; i++) n += sizeOf(d.of, v[i], `${what}[${i}]`);
-      return n;
-    }
-    case 'struct': {
-      let n = 0;
-      for (const [name, f] of Object.entries(d.fields)) {
-        n += f.k === 'pad' ? f.n : sizeOf(f, fieldValue(v, name, what), `${what}.${name}`);
-      }
-      return n;
-    }
-    default:
-      return fixedSize(d);
-  }
-}
+/* The interpreter is compiled once per descriptor into closures (size, put, get), so a message's
+ * codec costs no per-call walk over the table; field labels for error messages are fixed at
+ * compile time. Still no per-message code: every closure comes from a descriptor kind. */
 
-function put(d: Desc, v: unknown, dv: DataView, u8a: Uint8Array, off: number, what: string): number {
-  switch (d.k) {
-    case 'u8':
-      dv.setUint8(off, checkInt(v, 0, 0xff, what));
-      return off + 1;
-    case 'u16':
-      dv.setUint16(off, checkInt(v, 0, 0xffff, what), true);
-      return off + 2;
-    case 'u32':
-      dv.setUint32(off, checkInt(v, 0, 0xffffffff, what), true);
-      return off + 4;
-    case 'i32':
-      dv.setInt32(off, checkInt(v, -0x80000000, 0x7fffffff, what), true);
-      return off + 4;
-    case 'u64':
-      dv.setBigUint64(off, checkBig(v, false, what), true);
-      return off + 8;
-    case 'i64':
-      dv.setBigInt64(off, checkBig(v, true, what), true);
-      return off + 8;
-    case 'fdid': {
-      const n = checkInt(v, 0, Number.MAX_SAFE_INTEGER, what);
-      dv.setUint32(off, n % TWO32, true);
-      dv.setUint32(off + 4, Math.floor(n / TWO32), true);
-      return off + 8;
-    }
-    case 'pad':
-      u8a.fill(0, off, off + d.n);
-      return off + d.n;
-    case 'str': {
-      const b = checkBytes(v, 0xffff, what);
-      dv.setUint16(off, b.length, true);
-      u8a.set(b, off + 2);
-      return off + 2 + b.length;
-    }
-    case 'blob': {
-      const b = checkBytes(v, MAX_MESSAGE_SIZE, what);
-      if (d.w === 4) dv.setUint32(off, b.length, true);
-      else dv.setBigUint64(off, BigInt(b.length), true);
-      u8a.set(b, off + d.w);
-      return off + d.w + b.length;
-    }
-    case 'array': {
-      if (!Array.isArray(v) || v.length > 0xffff) bad(`${what}: not an array of at most 65535 elements`);
-      dv.setUint16(off, v.length, true);
-      let p = off + 2;
-      for (let i = 0; i < v.length; i++) p = put(d.of, v[i], dv, u8a, p, `${what}[${i}]`);
-      return p;
-    }
-    case 'struct': {
-      let p = off;
-      for (const [name, f] of Object.entries(d.fields)) {
-        p = f.k === 'pad' ? put(f, undefined, dv, u8a, p, what) : put(f, fieldValue(v, name, what), dv, u8a, p, `${what}.${name}`);
-      }
-      return p;
-    }
-  }
-}
-
-/** Encodes `v` as `d` into `target` at `offset`. Returns the number of bytes written.
- * Throws LisafsEncodeError when the value does not fit its descriptor or the target. */
-export function encodeInto<D extends Desc>(d: D, v: Value<D>, target: Uint8Array, offset = 0): number {
-  const n = sizeOf(d, v);
-  if (offset < 0 || offset + n > target.length) bad(`${n} bytes do not fit in ${target.length - offset} bytes of buffer`);
-  const dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  const end = put(d, v, dv, target, offset, 'value');
-  return end - offset;
-}
-
-/** Encodes `v` as `d` into a new array. Throws LisafsEncodeError (see encodeInto). */
-export function encode<D extends Desc>(d: D, v: Value<D>): Uint8Array {
-  const out = new Uint8Array(sizeOf(d, v));
-  encodeInto(d, v, out, 0);
-  return out;
+interface Compiled {
+  /** Encoded size of v (validating its shape). */
+  size(v: unknown): number;
+  /** Writes v at off; returns the end offset. Preceded by size(v) on the same value. */
+  put(v: unknown, dv: DataView, u8a: Uint8Array, off: number): number;
+  /** Reads one value; throws LisafsDecodeError (caught by decode). */
+  get(r: Reader): unknown;
 }
 
 /** Bounds-checked cursor over one input. */
 class Reader {
-  off: number;
+  off = 0;
   readonly dv: DataView;
   constructor(
     readonly u8a: Uint8Array,
     readonly end: number,
   ) {
-    this.off = 0;
     this.dv = new DataView(u8a.buffer, u8a.byteOffset, u8a.byteLength);
   }
   need(n: number, what: string): number {
@@ -448,60 +352,206 @@ class Reader {
   }
 }
 
-function get(d: Desc, r: Reader, what: string): unknown {
+function compileDesc(d: Desc, what: string): Compiled {
   switch (d.k) {
     case 'u8':
-      return r.dv.getUint8(r.need(1, what));
+      return {
+        size: (v) => (checkInt(v, 0, 0xff, what), 1),
+        put: (v, dv, _u, off) => (dv.setUint8(off, v as number), off + 1),
+        get: (r) => r.dv.getUint8(r.need(1, what)),
+      };
     case 'u16':
-      return r.dv.getUint16(r.need(2, what), true);
+      return {
+        size: (v) => (checkInt(v, 0, 0xffff, what), 2),
+        put: (v, dv, _u, off) => (dv.setUint16(off, v as number, true), off + 2),
+        get: (r) => r.dv.getUint16(r.need(2, what), true),
+      };
     case 'u32':
-      return r.dv.getUint32(r.need(4, what), true);
+      return {
+        size: (v) => (checkInt(v, 0, 0xffffffff, what), 4),
+        put: (v, dv, _u, off) => (dv.setUint32(off, v as number, true), off + 4),
+        get: (r) => r.dv.getUint32(r.need(4, what), true),
+      };
     case 'i32':
-      return r.dv.getInt32(r.need(4, what), true);
+      return {
+        size: (v) => (checkInt(v, -0x80000000, 0x7fffffff, what), 4),
+        put: (v, dv, _u, off) => (dv.setInt32(off, v as number, true), off + 4),
+        get: (r) => r.dv.getInt32(r.need(4, what), true),
+      };
     case 'u64':
-      return r.dv.getBigUint64(r.need(8, what), true);
+      return {
+        size: (v) => (checkBig(v, false, what), 8),
+        put: (v, dv, _u, off) => (dv.setBigUint64(off, v as bigint, true), off + 8),
+        get: (r) => r.dv.getBigUint64(r.need(8, what), true),
+      };
     case 'i64':
-      return r.dv.getBigInt64(r.need(8, what), true);
-    case 'fdid': {
-      const at = r.need(8, what);
-      const lo = r.dv.getUint32(at, true);
-      const hi = r.dv.getUint32(at + 4, true);
-      if (hi > 0x1fffff) throw new LisafsDecodeError(`${what}: FDID above 2^53-1`, at);
-      return hi * TWO32 + lo;
+      return {
+        size: (v) => (checkBig(v, true, what), 8),
+        put: (v, dv, _u, off) => (dv.setBigInt64(off, v as bigint, true), off + 8),
+        get: (r) => r.dv.getBigInt64(r.need(8, what), true),
+      };
+    case 'fdid':
+      return {
+        size: (v) => (checkInt(v, 0, Number.MAX_SAFE_INTEGER, what), 8),
+        put: (v, dv, _u, off) => {
+          const n = v as number;
+          dv.setUint32(off, n % TWO32, true);
+          dv.setUint32(off + 4, Math.floor(n / TWO32), true);
+          return off + 8;
+        },
+        get: (r) => {
+          const at = r.need(8, what);
+          const lo = r.dv.getUint32(at, true);
+          const hi = r.dv.getUint32(at + 4, true);
+          if (hi > 0x1fffff) throw new LisafsDecodeError(`${what}: FDID above 2^53-1`, at);
+          return hi * TWO32 + lo;
+        },
+      };
+    case 'pad': {
+      const n = d.n;
+      return {
+        size: () => n,
+        put: (_v, _dv, u8a, off) => (u8a.fill(0, off, off + n), off + n),
+        get: (r) => (r.need(n, what), undefined),
+      };
     }
-    case 'pad':
-      r.need(d.n, what);
-      return undefined;
-    case 'str': {
-      const n = r.dv.getUint16(r.need(2, what), true);
-      const at = r.need(n, `${what} (${n}-byte string)`);
-      return r.u8a.slice(at, at + n);
-    }
+    case 'str':
+      return {
+        size: (v) => 2 + checkBytes(v, 0xffff, what).length,
+        put: (v, dv, u8a, off) => {
+          const b = v as Uint8Array;
+          dv.setUint16(off, b.length, true);
+          u8a.set(b, off + 2);
+          return off + 2 + b.length;
+        },
+        get: (r) => {
+          const n = r.dv.getUint16(r.need(2, what), true);
+          const at = r.need(n, `${what} (${n}-byte string)`);
+          return r.u8a.slice(at, at + n);
+        },
+      };
     case 'blob': {
-      const lat = r.need(d.w, what);
-      const len = d.w === 4 ? r.dv.getUint32(lat, true) : r.dv.getBigUint64(lat, true);
-      if (BigInt(len) > BigInt(r.end - r.off)) throw new LisafsDecodeError(`${what}: payload of ${len} bytes, ${r.end - r.off} left`, r.off);
-      const n = Number(len);
-      const at = r.need(n, what);
-      return r.u8a.slice(at, at + n);
+      const w = d.w;
+      return {
+        size: (v) => w + checkBytes(v, MAX_MESSAGE_SIZE, what).length,
+        put: (v, dv, u8a, off) => {
+          const b = v as Uint8Array;
+          if (w === 4) dv.setUint32(off, b.length, true);
+          else dv.setBigUint64(off, BigInt(b.length), true);
+          u8a.set(b, off + w);
+          return off + w + b.length;
+        },
+        get: (r) => {
+          const lat = r.need(w, what);
+          const left = r.end - r.off;
+          const len = w === 4 ? r.dv.getUint32(lat, true) : r.dv.getBigUint64(lat, true);
+          if (len > left) throw new LisafsDecodeError(`${what}: payload of ${len} bytes, ${left} left`, r.off);
+          const n = Number(len);
+          const at = r.need(n, what);
+          return r.u8a.slice(at, at + n);
+        },
+      };
     }
     case 'array': {
-      const n = r.dv.getUint16(r.need(2, what), true);
+      const el = compileDesc(d.of, `${what}[]`);
+      const fs = fixedSize(d.of);
       const min = minSize(d.of);
-      if (n * min > r.end - r.off) throw new LisafsDecodeError(`${what}: ${n} elements cannot fit in ${r.end - r.off} bytes`, r.off);
-      const out: unknown[] = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = get(d.of, r, `${what}[${i}]`);
-      return out;
+      return {
+        size: (v) => {
+          if (!Array.isArray(v)) bad(`${what}: not an array`);
+          if (v.length > 0xffff) bad(`${what}: ${v.length} elements, at most 65535`);
+          if (fs >= 0) {
+            for (let i = 0; i < v.length; i++) el.size(v[i]);
+            return 2 + fs * v.length;
+          }
+          let n = 2;
+          for (let i = 0; i < v.length; i++) n += el.size(v[i]);
+          return n;
+        },
+        put: (v, dv, u8a, off) => {
+          const a = v as unknown[];
+          dv.setUint16(off, a.length, true);
+          let p = off + 2;
+          for (let i = 0; i < a.length; i++) p = el.put(a[i], dv, u8a, p);
+          return p;
+        },
+        get: (r) => {
+          const n = r.dv.getUint16(r.need(2, what), true);
+          if (n * min > r.end - r.off) throw new LisafsDecodeError(`${what}: ${n} elements cannot fit in ${r.end - r.off} bytes`, r.off);
+          const out: unknown[] = new Array<unknown>(n);
+          for (let i = 0; i < n; i++) out[i] = el.get(r);
+          return out;
+        },
+      };
     }
     case 'struct': {
-      const out: Record<string, unknown> = {};
+      const names: string[] = [];
+      const parts: Compiled[] = [];
+      const isPad: boolean[] = [];
       for (const [name, f] of Object.entries(d.fields)) {
-        const val = get(f, r, `${what}.${name}`);
-        if (f.k !== 'pad') out[name] = val;
+        names.push(name);
+        parts.push(compileDesc(f, `${what}.${name}`));
+        isPad.push(f.k === 'pad');
       }
-      return out;
+      const n = names.length;
+      return {
+        size: (v) => {
+          if (typeof v !== 'object' || v === null) bad(`${what}: not an object`);
+          const o = v as Record<string, unknown>;
+          let s = 0;
+          for (let i = 0; i < n; i++) s += (parts[i] as Compiled).size(isPad[i] ? undefined : o[names[i] as string]);
+          return s;
+        },
+        put: (v, dv, u8a, off) => {
+          const o = v as Record<string, unknown>;
+          let p = off;
+          for (let i = 0; i < n; i++) p = (parts[i] as Compiled).put(isPad[i] ? undefined : o[names[i] as string], dv, u8a, p);
+          return p;
+        },
+        get: (r) => {
+          const out: Record<string, unknown> = {};
+          for (let i = 0; i < n; i++) {
+            const val = (parts[i] as Compiled).get(r);
+            if (!isPad[i]) out[names[i] as string] = val;
+          }
+          return out;
+        },
+      };
     }
   }
+}
+
+const compiled = new WeakMap<Desc, Compiled>();
+function compile(d: Desc): Compiled {
+  let c = compiled.get(d);
+  if (c === undefined) {
+    c = compileDesc(d, 'message');
+    compiled.set(d, c);
+  }
+  return c;
+}
+
+/** Encoded size of `v` as `d`. Throws LisafsEncodeError for a value that does not fit. */
+export function sizeOf(d: Desc, v: unknown): number {
+  return compile(d).size(v);
+}
+
+/** Encodes `v` as `d` into `target` at `offset`. Returns the number of bytes written.
+ * Throws LisafsEncodeError when the value does not fit its descriptor or the target. */
+export function encodeInto<D extends Desc>(d: D, v: Value<D>, target: Uint8Array, offset = 0): number {
+  const c = compile(d);
+  const n = c.size(v);
+  if (offset < 0 || offset + n > target.length) bad(`${n} bytes do not fit in ${target.length - offset} bytes of buffer`);
+  const dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  return c.put(v, dv, target, offset) - offset;
+}
+
+/** Encodes `v` as `d` into a new array. Throws LisafsEncodeError (see encodeInto). */
+export function encode<D extends Desc>(d: D, v: Value<D>): Uint8Array {
+  const c = compile(d);
+  const out = new Uint8Array(c.size(v));
+  c.put(v, new DataView(out.buffer), out, 0);
+  return out;
 }
 
 /** Decodes all of `bytes` as `d`. Returns the value, or a LisafsDecodeError (never throws) for
@@ -509,12 +559,12 @@ function get(d: Desc, r: Reader, what: string): unknown {
 export function decode<D extends Desc>(d: D, bytes: Uint8Array): DecodeResult<Value<D>> {
   try {
     const r = new Reader(bytes, bytes.length);
-    const value = get(d, r, 'message') as Value<D>;
+    const value = compile(d).get(r) as Value<D>;
     if (r.off !== r.end) return { ok: false, error: new LisafsDecodeError(`${r.end - r.off} trailing bytes`, r.off) };
     return { ok: true, value };
   } catch (e) {
     if (e instanceof LisafsDecodeError) return { ok: false, error: e };
-    // A RangeError from a DataView would mean a bounds check above is wrong; still typed.
+    // Anything else would mean a bounds check above is wrong; still reported as a typed error.
     return { ok: false, error: new LisafsDecodeError(`internal: ${e instanceof Error ? e.message : String(e)}`, 0) };
   }
 }
