@@ -2523,6 +2523,40 @@ test('the mount root removed on the host: creations fail with ENOENT, nothing cr
   }
 });
 
+test('handles: only numbers returned by open() are handles; the mount root cannot be closed or used as one', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  for (let n = 0; n < 16; n++) {
+    fails(() => fs.fstat(n), 'EBADF', `fstat(${n}) with no handle open`);
+    fails(() => fs.close(n), 'EBADF', `close(${n}) with no handle open`);
+    fails(() => fs.fchmod(n, 0o700), 'EBADF', `fchmod(${n}) with no handle open`);
+  }
+  assert.ok(fs.stat('f').isFile(), 'path operations still work');
+  assert.ok(fs.stat('').isDirectory());
+  const h = fs.open('f');
+  for (const bad of [h + 2 ** 32, -1, h + 0.5, Number.NaN, 2 ** 53]) {
+    fails(() => fs.fstat(bad), 'EBADF', `fstat(${bad}) is not handle ${h}`);
+    fails(() => fs.close(bad), 'EBADF', `close(${bad})`);
+  }
+  assert.is(fs.fstat(h).size, 1n, 'the real handle is still open');
+  fs.close(h);
+}));
+
+test('handles: EBADF from every handle operation on a closed handle', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  const keep = fs.open('f'); // keeps the handle table non-empty
+  const h = fs.open('f', 'r+');
+  fs.close(h);
+  const ops: Array<[string, () => unknown]> = [
+    ['fstat', () => fs.fstat(h)], ['fchmod', () => fs.fchmod(h, 0o600)], ['futimes', () => fs.futimes(h, 1n, 1n)],
+    ['ftruncate', () => fs.ftruncate(h, 0)], ['fallocate', () => fs.fallocate(h, 0, 1)], ['fsync', () => fs.fsync(h)],
+    ['fdatasync', () => fs.fdatasync(h)], ['read', () => fs.read(h, new Uint8Array(1))], ['pread', () => fs.read(h, new Uint8Array(1), 0)],
+    ['write', () => fs.write(h, 'y')], ['pwrite', () => fs.write(h, 'y', 0)], ['seek', () => fs.seek(h, 0)], ['close', () => fs.close(h)],
+  ];
+  for (const [name, fn] of ops) fails(fn, 'EBADF', name);
+  assert.is(readFileSync(join(b.R, 'f'), 'utf8'), 'x');
+  fs.close(keep);
+}));
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
