@@ -2557,6 +2557,47 @@ test('handles: EBADF from every handle operation on a closed handle', withFs((fs
   fs.close(keep);
 }));
 
+test('ELOOP counts every symlink of one resolution: 40 directory links in a path work, 41 do not', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'F');
+  symlinkSync('.', join(b.R, 's'));
+  assert.is(str(fs, 's/'.repeat(40) + 'f'), 'F', '40 expansions');
+  fails(() => fs.stat('s/'.repeat(41) + 'f'), 'ELOOP', '41 expansions');
+  fails(() => fs.writeFile('s/'.repeat(41) + 'g', 'x'), 'ELOOP', 'O_CREAT with 41 expansions');
+  fails(() => fs.mkdir('s/'.repeat(41) + 'g'), 'ELOOP', 'mkdir with 41 expansions');
+  assert.not.ok(existsSync(join(b.R, 'g')));
+}));
+
+test('modes: sticky and setgid on mkdir, setuid via chmod; EFBIG past the filesystem\'s file size limit', withFs((fs, b) => {
+  fs.mkdir('sticky', 0o1777);
+  assert.is(statSync(join(b.R, 'sticky')).mode & 0o7777, 0o1777 & ~process.umask());
+  assert.is(fs.stat('sticky').mode & 0o7777, 0o1777 & ~process.umask());
+  writeFileSync(join(b.R, 'f'), 'x');
+  fs.chmod('f', 0o4755);
+  assert.is(statSync(join(b.R, 'f')).mode & 0o7777, 0o4755);
+  assert.is(fs.stat('f').mode & 0o7777, 0o4755);
+  fs.chmod('f', 0o2711);
+  assert.is(fs.stat('f').mode & 0o7777, 0o2711);
+  fails(() => fs.truncate('f', 1n << 50n), 'EFBIG', 'truncate to 1 PiB on ext4/tmpfs');
+  const h = fs.open('f', 'r+');
+  fails(() => fs.write(h, 'x', 1n << 50n), 'EFBIG', 'pwrite at 1 PiB');
+  fs.close(h);
+  assert.is(statSync(join(b.R, 'f')).size, 1);
+}));
+
+test('xattrs: many names are all listed; values up to a few KB round-trip exactly', withFs((fs, b) => {
+  writeFileSync(join(b.R, 'f'), 'x');
+  const want: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const n = `user.attr-${i}`;
+    fs.setxattr('f', n, `value ${i}`);
+    want.push(n);
+  }
+  assert.equal(fs.listxattr('f').filter((n) => n.startsWith('user.')).sort(), want.sort());
+  for (let i = 0; i < 40; i += 7) assert.is(dec.decode(fs.getxattr('f', `user.attr-${i}`)), `value ${i}`);
+  const h = spawnSync('python3', ['-c', `import os; print(os.getxattr(${JSON.stringify(join(b.R, 'f'))}, 'user.attr-3').decode())`], { encoding: 'utf8' });
+  assert.is(h.stdout.trim(), 'value 3', 'the host sees the attribute');
+}));
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
