@@ -37,7 +37,9 @@ export function buildNative(root: string, name: string): string {
 
 /** SQLite options shared by both builds (SQLite itself sets SQLITE_WASI for __wasi__). */
 const SQLITE_DEFS = ['-DSQLITE_THREADSAFE=0', '-DSQLITE_OMIT_LOAD_EXTENSION', '-DSQLITE_DEFAULT_MEMSTATUS=0'];
-const SQLITE_WASM_FLAGS = ['--target=wasm32-wasip1', '-O2', ...SQLITE_DEFS, '-D_WASI_EMULATED_MMAN',
+// HAVE_PREAD/HAVE_PWRITE: SQLite assumes them only for Linux and Apple; wasi-libc has both, and
+// without them the wasm build would seek + read/write where native makes one pread64/pwrite64.
+const SQLITE_WASM_FLAGS = ['--target=wasm32-wasip1', '-O2', ...SQLITE_DEFS, '-DHAVE_PREAD', '-DHAVE_PWRITE', '-D_WASI_EMULATED_MMAN',
   '-D_WASI_EMULATED_GETPID', '-D_WASI_EMULATED_PROCESS_CLOCKS', '-Wl,-z,stack-size=1048576'];
 const SQLITE_WASM_LIBS = ['-lwasi-emulated-mman', '-lwasi-emulated-getpid', '-lwasi-emulated-process-clocks'];
 const SQLITE_NATIVE_FLAGS = ['-O2', ...SQLITE_DEFS];
