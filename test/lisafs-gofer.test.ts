@@ -364,9 +364,17 @@ for (const channel of ['worker', 'process'] as Channel[]) {
       assert.is(err(pt.exchange(MESSAGES.FStat.mid, over.length, over)), EIO, 'oversized frame');
     } else {
       throwsErrno(() => c.raw(MESSAGES.FStat.mid, new Uint8Array(MAX_MESSAGE_SIZE + 1)), EINVAL, 'oversized request refused by the client');
+      // A hostile client writing nonsense into the shared length / MID slots.
+      const wt = c.transport as WorkerTransport;
+      const fstat = encodeRequest('FStat', { fd: root.controlFD });
+      assert.is(err(wt.exchange(MESSAGES.FStat.mid, MAX_MESSAGE_SIZE + 1, fstat)), EIO, 'shared length above the maximum');
+      assert.is(err(wt.exchange(MESSAGES.FStat.mid, -8, fstat)), EIO, 'negative shared length');
+      assert.is(err(wt.exchange(0x12345, fstat.length, fstat)), EIO, 'MID slot beyond u16');
     }
-    // Still serving.
+    const before = c.rpcCounts.FStat ?? 0;
+    // Still serving; the client counts the RPCs it sends (raw frames are not counted).
     assert.is(c.fstat(root.controlFD).ino, root.stat.ino);
+    assert.is(c.rpcCounts.FStat, before + 1);
   });
 
   T('fuzz: random and mutated frames (no crash, no hang, no FD leak)', () => {

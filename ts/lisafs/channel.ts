@@ -183,9 +183,17 @@ export class WorkerTransport implements Transport {
     if (this.dead) throw this.dead;
     if (this.closed) throw new LisafsError(EIO, 'lisafs: the connection is closed');
     if (payload.length > MAX_MESSAGE_SIZE) throw new LisafsError(EINVAL, 'lisafs: request above the maximum message size');
+    return this.exchange(mid, payload.length, payload);
+  }
+
+  /** Like call, but the shared length slot says `claimedLen` and the MID slot `mid` as given
+   * (tests of a hostile client; `payload` must fit the shared area). */
+  exchange(mid: number, claimedLen: number, payload: Uint8Array): RawReply {
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new LisafsError(EIO, 'lisafs: the connection is closed');
     const i32 = this.i32;
     this.data.set(payload, 0);
-    i32[W_LEN] = payload.length;
+    i32[W_LEN] = claimedLen;
     i32[W_MID] = mid;
     Atomics.store(i32, W_STATE, ST_SERVER);
     Atomics.notify(i32, W_STATE, 1);
@@ -327,7 +335,7 @@ export class ProcessTransport implements Transport {
     st ??= this.exitStatus;
     this.dead = st === null ? new LisafsError(EIO, 'the file server exited (status unknown)') : exitedError(st.code, st.signal);
     sys.close(this.fd);
-    this.closed = true;
+    this.release();
     throw this.dead;
   }
 
@@ -342,6 +350,7 @@ export class ProcessTransport implements Transport {
    * only in tests of hostile framing), then reads one reply. */
   exchange(mid: number, claimedLen: number, payload: Uint8Array): RawReply {
     if (this.dead) throw this.dead;
+    if (this.closed) throw new LisafsError(EIO, 'lisafs: the connection is closed');
     const s = this.sbuf;
     s.dv.setUint32(0, claimedLen >>> 0, true);
     s.dv.setUint16(4, mid & 0xffff, true);
@@ -368,6 +377,7 @@ export class ProcessTransport implements Transport {
    * gone. */
   sendRaw(bytes: Uint8Array): void {
     if (this.dead) throw this.dead;
+    if (this.closed) throw new LisafsError(EIO, 'lisafs: the connection is closed');
     for (let at = 0; at < bytes.length; at += this.sbuf.size) {
       const piece = bytes.subarray(at, at + this.sbuf.size);
       this.sbuf.u8.set(piece, 0);
@@ -409,9 +419,16 @@ export class ProcessTransport implements Transport {
 
   private shutdown(): void {
     if (this.closed) return;
-    this.closed = true;
     sys.shutdown(this.fd);
     sys.close(this.fd);
+    this.release();
+  }
+
+  /** Marks the transport closed and frees its native buffers. */
+  private release(): void {
+    this.closed = true;
+    this.sbuf.free();
+    this.rbuf.free();
   }
 
   close(): void {
@@ -459,5 +476,7 @@ export function serveProcess(fd: number, conn: GoferConnection): void {
     for (const f of reply.fds) sys.close(f);
     if (r < 0) break;
   }
+  rbuf.free();
+  sbuf.free();
 }
 

@@ -19,6 +19,7 @@ import {
   MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, LisafsEncodeError, Statx, Inode, StatFS, Dirent64,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
+export type { MessageName } from './messages.js';
 import { LisafsError, WorkerTransport, ProcessTransport } from './channel.js';
 import type { Transport, RawReply } from './channel.js';
 import * as sys from './sys.js';
@@ -59,6 +60,8 @@ export interface Timespec {
 
 export class LisafsClient {
   private supported: Set<number> | null = null;
+  /** RPCs sent, by message name (for tests that prove which path served a call). */
+  readonly rpcCounts: Partial<Record<MessageName, number>> = {};
   private maxMessageSize = 1 << 20; // until Mount says otherwise (reference §5.3)
 
   constructor(readonly transport: Transport) {}
@@ -90,6 +93,7 @@ export class LisafsClient {
       if (e instanceof LisafsEncodeError) throw new LisafsError(EINVAL, e.message);
       throw e;
     }
+    this.rpcCounts[name] = (this.rpcCounts[name] ?? 0) + 1;
     const r = this.transport.call(def.mid, payload);
     const closeAll = (): void => {
       for (const f of r.fds) sys.close(f);
@@ -336,4 +340,3 @@ export class LisafsClient {
   }
 }
 
-export type { MessageName };

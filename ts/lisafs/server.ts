@@ -186,10 +186,12 @@ export class GoferConnection {
     }
   }
 
-  /** Closes every host FD of the connection (it ended). */
+  /** Closes every host FD of the connection and frees its I/O buffer (it ended; `handle` must
+   * not be called again). */
   closeAll(): void {
     for (const e of this.table.values()) sys.close(e.host);
     this.table.clear();
+    this.io.free();
   }
 
   // ---- FD table ------------------------------------------------------------------------------

@@ -137,17 +137,27 @@ const c_waitid = libc.func('int waitid(int idtype, uint32_t id, intptr_t info, i
 
 // ---- native buffers --------------------------------------------------------------------------
 
-/** Native memory (koffi.alloc, never moved, freed only with the isolate) with views. */
+/** Native memory (koffi.alloc: never moved by the GC) with views over it. Module scratch lives
+ * as long as the isolate; per-connection buffers are released with free(), after which the
+ * owner must not touch them (owners check their own closed state first). */
 export class NativeBuf {
   readonly addr: number;
   readonly u8: Uint8Array;
   readonly dv: DataView;
+  private ptr: unknown;
   constructor(readonly size: number) {
-    const p = koffi.alloc('uint8_t', size) as unknown as bigint;
-    this.addr = Number(p);
+    const p = koffi.alloc('uint8_t', size) as unknown;
+    this.ptr = p;
+    this.addr = Number(p as bigint);
     const ab = koffi.view(p, size);
     this.u8 = new Uint8Array(ab);
     this.dv = new DataView(ab);
+  }
+  /** Releases the memory (idempotent). */
+  free(): void {
+    if (this.ptr === null) return;
+    koffi.free(this.ptr);
+    this.ptr = null;
   }
   /** Writes `bytes` + NUL at the start and returns the address (a C string; the caller has
    * checked that `bytes` has no NUL and fits). */

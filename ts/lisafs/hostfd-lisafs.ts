@@ -1,0 +1,552 @@
+/* hostfd-lisafs.ts — the `hostfd` import module served by the gofer: lisafs mode (gVisor with
+ * directfs off). Every filesystem call the core makes becomes lisafs RPCs; the core itself is
+ * unchanged (the backend switch is this one function that builds the import object).
+ *
+ * Owns: the translation of each hostfd import (imports.h) into lisafs messages, and a table of
+ * "virtual FDs" — numbers from VFD_BASE up that the core holds as if they were host FDs; each
+ * names a lisafs control FD (and an open FD when the file was opened for I/O, plus directory
+ * read state). FDs below VFD_BASE are real host FDs (stdio streams) and go to ts/host.
+ * Must not: open host paths, keep policy (the core validated names and flags; the gofer checks
+ * again), or cache metadata.
+ *
+ * Deviations (docs/lisafs.md): O_APPEND writes are size-then-write (not atomic against other
+ * writers); fadvise is accepted and ignored; a directory position other than 0 is reached by
+ * reading from the start and skipping to the saved d_off.
+ */
+
+import type { HostImports, HostMemory } from '../host/hostfd.js';
+import type { LisafsClient, StatxValue, Dirent64Value } from './client.js';
+import { LisafsError } from './client.js';
+
+export const VFD_BASE = 1 << 20;
+
+const EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34;
+const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
+const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
+const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
+const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+// lisafs SetStat mask bits (Linux STATX_*)
+const M_MODE = 0x2, M_UID = 0x8, M_GID = 0x10, M_ATIME = 0x20, M_MTIME = 0x40, M_SIZE = 0x200;
+
+interface VNode {
+  c: LisafsClient;      // the gofer connection this file belongs to (one per mount)
+  control: number;      // lisafs control FD
+  open: number;         // lisafs open FD, 0 when none
+  isDir: boolean;
+  isLink: boolean;
+  dirSeek: bigint | null; // directory: position to resume at before the next getdents (null: continue)
+  pending: Dirent64Value[]; // directory: entries fetched but not yet returned
+  eof: boolean;
+}
+
+/** Counters of this backend (RPC count for route assertions). */
+export interface LisafsStats {
+  rpcs: number;
+}
+
+/**
+ * Builds the hostfd import object over gofer connections. `real` serves FDs below VFD_BASE
+ * (stdio). `mount(client)` sends Mount and returns the virtual FD of that mount's root, to hand
+ * to wfs_preopen. Errors are -errno as ts/host returns them.
+ */
+export function createLisafsHostImports(mem: HostMemory, real: HostImports): { imports: HostImports; mount: (client: LisafsClient) => number; stats: LisafsStats } {
+  const nodes = new Map<number, VNode>();
+  let nextVfd = VFD_BASE;
+  const stats: LisafsStats = { rpcs: 0 };
+  const closeQueues = new Map<LisafsClient, number[]>();
+
+  const coreU8 = (): Uint8Array => {
+    mem.syncCore();
+    return new Uint8Array(mem.coreMemory!.buffer);
+  };
+  const cstr = (off: number): Uint8Array => {
+    const u8 = coreU8();
+    const at = off >>> 0;
+    let end = at;
+    while (end < u8.length && u8[end] !== 0) end++;
+    return u8.slice(at, end);
+  };
+  const node = (fd: number): VNode | undefined => nodes.get(fd);
+  const add = (n: VNode): number => {
+    const fd = nextVfd++;
+    nodes.set(fd, n);
+    return fd;
+  };
+  const rpc = <T>(f: () => T): T => {
+    stats.rpcs++;
+    return f();
+  };
+  /** Closes lisafs FDs in batches of up to 100 (as gVisor's client does). */
+  const release = (c: LisafsClient, ...fds: number[]): void => {
+    let q = closeQueues.get(c);
+    if (!q) closeQueues.set(c, (q = []));
+    for (const f of fds) if (f) q.push(f);
+    if (q.length >= 100) rpc(() => c.close(q!.splice(0)));
+  };
+  /** -errno for a failed RPC (LisafsError carries the Linux errno). */
+  const fail = (e: unknown): number => (e instanceof LisafsError ? -e.errno : -EIO);
+  const guard = <A extends unknown[]>(f: (...a: A) => number) => (...a: A): number => {
+    try {
+      return f(...a);
+    } catch (e) {
+      return fail(e);
+    }
+  };
+
+  /** Writes a lisafs Statx as Linux struct statx (the first 144 bytes are the same fields). */
+  const putStatx = (out: number, s: StatxValue): number => {
+    mem.syncCore();
+    if ((out >>> 0) + 256 > mem.coreSize) return -EFAULT;
+    const v = mem.coreView;
+    const o = out >>> 0;
+    for (let i = 0; i < 256; i += 4) v.setUint32(o + i, 0, true);
+    v.setUint32(o, s.mask, true);
+    v.setUint32(o + 4, s.blksize, true);
+    v.setBigUint64(o + 8, s.attributes, true);
+    v.setUint32(o + 16, s.nlink, true);
+    v.setUint32(o + 20, s.uid, true);
+    v.setUint32(o + 24, s.gid, true);
+    v.setUint16(o + 28, s.mode, true);
+    v.setBigUint64(o + 32, s.ino, true);
+    v.setBigUint64(o + 40, s.size, true);
+    v.setBigUint64(o + 48, s.blocks, true);
+    v.setBigUint64(o + 56, s.attributesMask, true);
+    const ts = [s.atime, s.btime, s.ctime, s.mtime];
+    for (let i = 0; i < 4; i++) {
+      v.setBigInt64(o + 64 + 16 * i, ts[i]!.sec, true);
+      v.setUint32(o + 72 + 16 * i, ts[i]!.nsec, true);
+    }
+    v.setUint32(o + 128, s.rdevMajor, true);
+    v.setUint32(o + 132, s.rdevMinor, true);
+    v.setUint32(o + 136, s.devMajor, true);
+    v.setUint32(o + 140, s.devMinor, true);
+    return 0;
+  };
+
+  /** The iovecs of a data call as (memory bytes, offset, length) triples. */
+  const iovecs = (memSel: number, iovs: number, n: number): { u8: Uint8Array; at: number; len: number }[] | number => {
+    mem.syncCore();
+    const m = memSel === 0 ? mem.coreMemory : mem.guestMemory;
+    if (!m) return -EFAULT;
+    const u8 = new Uint8Array(m.buffer);
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const at = mem.coreView.getUint32((iovs >>> 0) + 8 * i, true);
+      const len = mem.coreView.getUint32((iovs >>> 0) + 8 * i + 4, true);
+      if (at + len > u8.length) return -EFAULT;
+      out.push({ u8, at, len });
+    }
+    return out;
+  };
+
+  /** A lisafs node for an existing name (Walk from dir), following the core's open flags. */
+  const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
+    const c = dir.c;
+    const w = rpc(() => c.walk(dir.control, [name]));
+    if (w.status === 1 || w.inodes.length === 0) {
+      release(c, ...w.inodes.map((i) => i.controlFD));
+      return -ENOENT;
+    }
+    const ino = w.inodes[w.inodes.length - 1]!;
+    const type = ino.stat.mode & S_IFMT;
+    const n: VNode = { c, control: ino.controlFD, open: 0, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
+    if (flags & O_PATH) return add(n);
+    if (n.isLink) { // O_NOFOLLOW on a symlink
+      release(c, n.control);
+      return -ELOOP;
+    }
+    if ((flags & O_DIRECTORY) && !n.isDir) {
+      release(c, n.control);
+      return -ENOTDIR;
+    }
+    try {
+      n.open = rpc(() => c.openAt(n.control, flags & (O_ACCMODE | O_TRUNC))).fd;
+    } catch (e) {
+      release(c, n.control);
+      throw e;
+    }
+    return add(n);
+  };
+
+  /** Entries for getdents64: lisafs Dirent64 -> struct linux_dirent64 records into buf. */
+  const fillDents = (n: VNode, buf: number, len: number): number => {
+    if (!n.open) return -EBADF;
+    if (n.dirSeek !== null) { // restart from the beginning, then skip to the saved position
+      const target = n.dirSeek;
+      n.pending = [];
+      n.eof = false;
+      let first = true;
+      if (target !== 0n) {
+        let found = false;
+        while (!found) {
+          const batch = rpc(() => n.c.getdents64(n.open, first ? -65536 : 65536));
+          first = false;
+          if (batch.length === 0) {
+            n.eof = true;
+            break;
+          }
+          const i = batch.findIndex((d) => d.off === target);
+          if (i >= 0) {
+            n.pending = batch.slice(i + 1);
+            found = true;
+          }
+        }
+      } else {
+        n.pending = rpc(() => n.c.getdents64(n.open, -65536));
+        if (n.pending.length === 0) n.eof = true;
+      }
+      n.dirSeek = null;
+    }
+    mem.syncCore();
+    const v = mem.coreView;
+    const u8 = coreU8();
+    let used = 0;
+    for (;;) {
+      if (n.pending.length === 0) {
+        if (n.eof) break;
+        n.pending = rpc(() => n.c.getdents64(n.open, 65536));
+        if (n.pending.length === 0) {
+          n.eof = true;
+          break;
+        }
+      }
+      const d = n.pending[0]!;
+      const reclen = (19 + d.name.length + 1 + 7) & ~7;
+      if (used + reclen > len) {
+        if (used === 0) return -EINVAL; // buffer too small for one entry (getdents64)
+        break;
+      }
+      const o = (buf >>> 0) + used;
+      if (o + reclen > mem.coreSize) return -EFAULT;
+      v.setBigUint64(o, d.ino, true);
+      v.setBigUint64(o + 8, d.off, true);
+      v.setUint16(o + 16, reclen, true);
+      v.setUint8(o + 18, d.type);
+      u8.set(d.name, o + 19);
+      u8.fill(0, o + 19 + d.name.length, o + reclen);
+      used += reclen;
+      n.pending.shift();
+    }
+    return used;
+  };
+
+  const setStat = (c: LisafsClient, control: number, mask: number, attrs: Parameters<LisafsClient['setStat']>[2]): number => {
+    const r = rpc(() => c.setStat(control, mask, attrs));
+    return r.failureMask ? -r.failureErrno : 0;
+  };
+
+  const walkOne = (dirfd: number, name: number): { dir: VNode; child: number; stat: StatxValue } | number => {
+    const dir = node(dirfd);
+    if (!dir) return -EBADF;
+    const w = rpc(() => dir.c.walk(dir.control, [cstr(name)]));
+    const ino = w.inodes[w.inodes.length - 1];
+    if (w.status === 1 || !ino) {
+      release(dir.c, ...w.inodes.map((i) => i.controlFD));
+      return -ENOENT;
+    }
+    return { dir, child: ino.controlFD, stat: ino.stat };
+  };
+
+  const imports: HostImports = {
+    openat: guard((dirfd: number, name: number, flags: number, mode: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return dirfd < VFD_BASE ? real.openat(dirfd, name, flags, mode) : -EBADF;
+      const nm = cstr(name);
+      if (flags & O_CREAT) {
+        const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777));
+        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, isDir: false, isLink: false, dirSeek: 0n, pending: [], eof: false });
+      }
+      return openExisting(dir, nm, flags);
+    }),
+    close: guard((fd: number): number => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.close(fd) : -EBADF;
+      nodes.delete(fd);
+      release(n.c, n.open, n.control);
+      return 0;
+    }),
+    statx: guard((dirfd: number, name: number, flags: number, mask: number, out: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return dirfd < VFD_BASE ? real.statx(dirfd, name, flags, mask, out) : -EBADF;
+      const nm = cstr(name);
+      if (nm.length === 0 && (flags & AT_EMPTY_PATH)) return putStatx(out, rpc(() => dir.c.fstat(dir.control)));
+      const st = rpc(() => dir.c.walkStat(dir.control, [nm]));
+      const s = st[st.length - 1];
+      if (!s || st.length < 1) return -ENOENT;
+      return putStatx(out, s);
+    }),
+    getdents64: guard((fd: number, buf: number, len: number): number => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.getdents64(fd, buf, len) : -EBADF;
+      if (!n.isDir) return -ENOTDIR;
+      return fillDents(n, buf, len);
+    }),
+    lseek: (fd: number, off: bigint, whence: number): bigint => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.lseek(fd, off, whence) : BigInt(-EBADF);
+      if (!n.isDir) return BigInt(-ESPIPE);
+      if (whence !== 0 || off < 0n) return BigInt(-EINVAL);
+      n.dirSeek = off;
+      return off;
+    },
+    mkdirat: guard((dirfd: number, name: number, mode: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return -EBADF;
+      release(dir.c, rpc(() => dir.c.mkdirAt(dir.control, cstr(name), mode & 0o7777)).controlFD);
+      return 0;
+    }),
+    mknodat: guard((dirfd: number, name: number, mode: number, dev: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return -EBADF;
+      const major = ((dev >>> 8) & 0xfff), minor = (dev & 0xff) | ((dev >>> 12) & 0xfff00);
+      release(dir.c, rpc(() => dir.c.mknodAt(dir.control, cstr(name), mode, major, minor)).controlFD);
+      return 0;
+    }),
+    symlinkat: guard((target: number, dirfd: number, name: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return -EBADF;
+      release(dir.c, rpc(() => dir.c.symlinkAt(dir.control, cstr(name), cstr(target))).controlFD);
+      return 0;
+    }),
+    linkat: guard((olddirfd: number, oldname: number, newdirfd: number, newname: number, flags: number): number => {
+      if (flags !== 0) return -EINVAL;
+      const src = walkOne(olddirfd, oldname);
+      if (typeof src === 'number') return src;
+      const ndir = node(newdirfd);
+      try {
+        if (!ndir) return -EBADF;
+        if (ndir.c !== src.dir.c) return -18; // EXDEV: two mounts
+        release(ndir.c, rpc(() => ndir.c.linkAt(ndir.control, cstr(newname), src.child)).controlFD);
+        return 0;
+      } finally {
+        release(src.dir.c, src.child);
+      }
+    }),
+    unlinkat: guard((dirfd: number, name: number, flags: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return -EBADF;
+      rpc(() => dir.c.unlinkAt(dir.control, cstr(name), flags & AT_REMOVEDIR));
+      return 0;
+    }),
+    renameat2: guard((olddirfd: number, oldname: number, newdirfd: number, newname: number, flags: number): number => {
+      const a = node(olddirfd), b = node(newdirfd);
+      if (!a || !b) return -EBADF;
+      if (a.c !== b.c) return -18; // EXDEV: two mounts
+      rpc(() => a.c.renameAt(a.control, cstr(oldname), b.control, cstr(newname), flags));
+      return 0;
+    }),
+    readlinkat: guard((dirfd: number, name: number, buf: number, len: number): number => {
+      const nm = cstr(name);
+      let target: Uint8Array;
+      if (nm.length === 0) {
+        const n = node(dirfd);
+        if (!n) return -EBADF;
+        target = rpc(() => n.c.readLinkAt(n.control));
+      } else {
+        const w = walkOne(dirfd, name);
+        if (typeof w === 'number') return w;
+        try {
+          if ((w.stat.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
+          target = rpc(() => w.dir.c.readLinkAt(w.child));
+        } finally {
+          release(w.dir.c, w.child);
+        }
+      }
+      const n = Math.min(len, target.length);
+      mem.syncCore();
+      if ((buf >>> 0) + n > mem.coreSize) return -EFAULT;
+      coreU8().set(target.subarray(0, n), buf >>> 0);
+      return n;
+    }),
+    fchmod: guard((fd: number, mode: number): number => {
+      const n = node(fd);
+      return n ? setStat(n.c, n.control, M_MODE, { mode: mode & 0o7777 }) : -EBADF;
+    }),
+    fchmodat: guard((dirfd: number, name: number, mode: number): number => {
+      const w = walkOne(dirfd, name);
+      if (typeof w === 'number') return w;
+      try {
+        return setStat(w.dir.c, w.child, M_MODE, { mode: mode & 0o7777 });
+      } finally {
+        release(w.dir.c, w.child);
+      }
+    }),
+    fchownat: guard((fd: number, name: number, uid: number, gid: number, flags: number): number => {
+      const n = node(fd);
+      if (!n || !(flags & AT_EMPTY_PATH) || cstr(name).length) return n ? -EINVAL : -EBADF;
+      const mask = (uid !== -1 ? M_UID : 0) | (gid !== -1 ? M_GID : 0);
+      return mask ? setStat(n.c, n.control, mask, { uid: uid >>> 0, gid: gid >>> 0 }) : 0;
+    }),
+    utimensat: guard((dirfd: number, nameOrNull: number, times: number): number => {
+      mem.syncCore();
+      const v = mem.coreView;
+      const t = (i: number) => ({ sec: v.getBigInt64((times >>> 0) + 16 * i, true), nsec: v.getBigInt64((times >>> 0) + 16 * i + 8, true) });
+      const at = times ? t(0) : { sec: 0n, nsec: BigInt(UTIME_NOW) };
+      const mt = times ? t(1) : { sec: 0n, nsec: BigInt(UTIME_NOW) };
+      const mask = (at.nsec === BigInt(UTIME_OMIT) ? 0 : M_ATIME) | (mt.nsec === BigInt(UTIME_OMIT) ? 0 : M_MTIME);
+      if (!mask) return 0;
+      if (nameOrNull === 0) {
+        const n = node(dirfd);
+        return n ? setStat(n.c, n.control, mask, { atime: at, mtime: mt }) : -EBADF;
+      }
+      const w = walkOne(dirfd, nameOrNull);
+      if (typeof w === 'number') return w;
+      try {
+        return setStat(w.dir.c, w.child, mask, { atime: at, mtime: mt });
+      } finally {
+        release(w.dir.c, w.child);
+      }
+    }),
+    ftruncate: guard((fd: number, len: bigint): number => {
+      const n = node(fd);
+      return n ? setStat(n.c, n.control, M_SIZE, { size: len }) : -EBADF;
+    }),
+    fallocate: guard((fd: number, mode: number, off: bigint, len: bigint): number => {
+      const n = node(fd);
+      if (!n || !n.open) return -EBADF;
+      rpc(() => n.c.fallocate(n.open, mode, off, len));
+      return 0;
+    }),
+    fadvise: (fd: number): number => (node(fd) ? 0 : fd < VFD_BASE ? 0 : -EBADF),
+    fgetxattr: guard((fd: number, name: number, buf: number, size: number): number => {
+      const n = node(fd);
+      if (!n) return -EBADF;
+      const val = rpc(() => n.c.fgetxattr(n.control, cstr(name), size === 0 ? 0xffff : size));
+      if (size === 0) return val.length;
+      if (val.length > size) return -ERANGE;
+      coreU8().set(val, buf >>> 0);
+      return val.length;
+    }),
+    fsetxattr: guard((fd: number, name: number, value: number, size: number, flags: number): number => {
+      const n = node(fd);
+      if (!n) return -EBADF;
+      const val = coreU8().slice(value >>> 0, (value >>> 0) + size);
+      rpc(() => n.c.fsetxattr(n.control, cstr(name), val, flags));
+      return 0;
+    }),
+    flistxattr: guard((fd: number, buf: number, size: number): number => {
+      const n = node(fd);
+      if (!n) return -EBADF;
+      const names = rpc(() => n.c.flistxattr(n.control, size === 0 ? 0xffff : size));
+      const total = names.reduce((s, x) => s + x.length + 1, 0);
+      if (size === 0) return total;
+      if (total > size) return -ERANGE;
+      const u8 = coreU8();
+      let o = buf >>> 0;
+      for (const x of names) {
+        u8.set(x, o);
+        u8[o + x.length] = 0;
+        o += x.length + 1;
+      }
+      return total;
+    }),
+    fremovexattr: guard((fd: number, name: number): number => {
+      const n = node(fd);
+      if (!n) return -EBADF;
+      rpc(() => n.c.fremovexattr(n.control, cstr(name)));
+      return 0;
+    }),
+    fstatfs: guard((fd: number, out: number): number => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.fstatfs(fd, out) : -EBADF;
+      const s = rpc(() => n.c.fstatfs(n.control));
+      mem.syncCore();
+      if ((out >>> 0) + 120 > mem.coreSize) return -EFAULT;
+      const v = mem.coreView;
+      const o = out >>> 0;
+      for (let i = 0; i < 120; i += 4) v.setUint32(o + i, 0, true);
+      v.setBigUint64(o, s.type, true);
+      v.setBigInt64(o + 8, s.blockSize, true);
+      v.setBigUint64(o + 16, s.blocks, true);
+      v.setBigUint64(o + 24, s.blocksFree, true);
+      v.setBigUint64(o + 32, s.blocksAvailable, true);
+      v.setBigUint64(o + 40, s.files, true);
+      v.setBigUint64(o + 48, s.filesFree, true);
+      v.setBigUint64(o + 64, s.nameLength, true);
+      v.setBigInt64(o + 72, s.blockSize, true);
+      return 0;
+    }),
+    fsync: guard((fd: number): number => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.fsync(fd) : -EBADF;
+      if (n.open) rpc(() => n.c.fsync([n.open]));
+      return 0;
+    }),
+    fdatasync: guard((fd: number): number => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.fdatasync(fd) : -EBADF;
+      if (n.open) rpc(() => n.c.fsync([n.open]));
+      return 0;
+    }),
+    preadv: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint): number => {
+      const v = node(fd);
+      if (!v) return fd < VFD_BASE ? real.preadv(fd, memSel, iovs, n, off) : -EBADF;
+      if (!v.open) return -EBADF;
+      if (v.isDir) return -21;
+      const list = iovecs(memSel, iovs, n);
+      if (typeof list === 'number') return list;
+      const total = list.reduce((s, x) => s + x.len, 0);
+      const data = rpc(() => v.c.pread(v.open, off < 0n ? 0n : off, total));
+      let done = 0;
+      for (const x of list) {
+        if (done >= data.length) break;
+        const k = Math.min(x.len, data.length - done);
+        x.u8.set(data.subarray(done, done + k), x.at);
+        done += k;
+      }
+      return done;
+    }),
+    pwritev: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint, flags: number): number => {
+      const v = node(fd);
+      if (!v) return fd < VFD_BASE ? real.pwritev(fd, memSel, iovs, n, off, flags) : -EBADF;
+      if (!v.open) return -EBADF;
+      const list = iovecs(memSel, iovs, n);
+      if (typeof list === 'number') return list;
+      const total = list.reduce((s, x) => s + x.len, 0);
+      const data = new Uint8Array(total);
+      let o = 0;
+      for (const x of list) {
+        data.set(x.u8.subarray(x.at, x.at + x.len), o);
+        o += x.len;
+      }
+      const at = flags & 0x10 ? rpc(() => v.c.fstat(v.control)).size : off < 0n ? 0n : off; // RWF_APPEND
+      return rpc(() => v.c.pwrite(v.open, at, data));
+    }),
+    poll: (fds: number, n: number, timeout: number): number => {
+      // Virtual FDs (files through the gofer) are always ready; real streams are polled (the
+      // virtual entries are hidden from poll(2) as fd -1 meanwhile).
+      mem.syncCore();
+      const v = mem.coreView;
+      const base = fds >>> 0;
+      const hidden: [number, number][] = [];
+      for (let i = 0; i < n; i++) {
+        const fd = v.getInt32(base + 8 * i, true);
+        if (fd >= VFD_BASE) {
+          hidden.push([i, fd]);
+          v.setInt32(base + 8 * i, -1, true);
+        }
+      }
+      let r = hidden.length === n ? 0 : real.poll(fds, n, hidden.length ? 0 : timeout);
+      mem.syncCore();
+      for (const [i, fd] of hidden) {
+        mem.coreView.setInt32(base + 8 * i, fd, true);
+        mem.coreView.setInt16(base + 8 * i + 6, mem.coreView.getInt16(base + 8 * i + 4, true), true);
+      }
+      if (r >= 0) r += hidden.length;
+      return r;
+    },
+    now_ns: (): bigint => real.now_ns(),
+  };
+
+  /** Mount on a connected client: the root's virtual FD (its control FD plus an open FD to
+   * read it as a directory). A donated host FD for the root is closed: lisafs mode reaches the
+   * host only through the gofer. */
+  const mount = (c: LisafsClient): number => {
+    const m = rpc(() => c.mount());
+    if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
+    const n: VNode = { c, control: m.root.controlFD, open: 0, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
+    n.open = rpc(() => c.openAt(n.control, 0)).fd;
+    return add(n);
+  };
+  return { imports, mount, stats };
+}
