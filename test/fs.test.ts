@@ -2598,6 +2598,38 @@ test('xattrs: many names are all listed; values up to a few KB round-trip exactl
   assert.is(h.stdout.trim(), 'value 3', 'the host sees the attribute');
 }));
 
+test('RENAME_EXCHANGE of two directories: their cached children swap with them', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'a'));
+  mkdirSync(join(b.R, 'b', 'deep'), { recursive: true });
+  writeFileSync(join(b.R, 'a', 'x'), 'X');
+  writeFileSync(join(b.R, 'b', 'deep', 'y'), 'Y');
+  const ia = fs.stat('a').ino, ib = fs.stat('b').ino;
+  assert.is(str(fs, 'a/x'), 'X');
+  assert.is(str(fs, 'b/deep/y'), 'Y');
+  fails(() => fs.stat('a/deep'), 'ENOENT'); // a negative entry under a
+  fs.rename('a', 'b', RENAME_EXCHANGE);
+  assert.is(fs.stat('a').ino, ib);
+  assert.is(fs.stat('b').ino, ia);
+  assert.is(str(fs, 'a/deep/y'), 'Y');
+  assert.is(str(fs, 'b/x'), 'X');
+  fails(() => fs.stat('a/x'), 'ENOENT');
+  fails(() => fs.stat('b/deep'), 'ENOENT');
+  assert.is(readFileSync(join(b.R, 'a', 'deep', 'y'), 'utf8'), 'Y');
+  assert.is(fs.readdir('a/deep').find((e) => e.name === '..')!.ino, ib, '.. of a/deep is the directory now called a');
+}));
+
+test('writeFile / open mode applies on creation only', withFs((fs, b) => {
+  fs.writeFile('f', 'x', 0o600);
+  assert.is(statSync(join(b.R, 'f')).mode & 0o777, 0o600);
+  fs.chmod('f', 0o640);
+  fs.writeFile('f', 'y', 0o600);
+  assert.is(statSync(join(b.R, 'f')).mode & 0o777, 0o640, 'an existing file keeps its mode');
+  assert.is(fs.stat('f').mode & 0o777, 0o640);
+  const h = fs.open('g', 'wx', 0o751);
+  fs.close(h);
+  assert.is(statSync(join(b.R, 'g')).mode & 0o777, 0o751 & ~process.umask());
+}));
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
