@@ -385,32 +385,40 @@ export class ProcessTransport implements Transport {
     }
   }
 
+  /** Reads one reply: one recvmsg for as much as is there (usually the whole reply, with its
+   * SCM_RIGHTS), then the rest of the frame if it was split. Bytes beyond the frame or a length
+   * above the maximum are a broken server: the connection is closed (EIO). */
   private receive(): RawReply {
     const b = this.rbuf;
-    const first = this.msg.recvWithFds(this.fd, b, 0, HEADER_SIZE);
+    const first = this.msg.recvWithFds(this.fd, b, 0, b.size);
+    const fds = first.fds;
+    const closeFds = (): void => {
+      for (const f of fds) sys.close(f);
+    };
     if (first.n <= 0) {
-      for (const f of first.fds) sys.close(f);
+      closeFds();
       this.fail();
     }
-    const fds = first.fds;
-    if (first.n < HEADER_SIZE) {
-      const r = sys.recvAll(this.fd, b, first.n, HEADER_SIZE - first.n);
+    let have = first.n;
+    if (have < HEADER_SIZE) {
+      const r = sys.recvAll(this.fd, b, have, HEADER_SIZE - have);
       if (r <= 0) {
-        for (const f of fds) sys.close(f);
+        closeFds();
         this.fail();
       }
+      have = HEADER_SIZE;
     }
     const len = b.dv.getUint32(0, true);
     const mid = b.dv.getUint16(4, true);
-    if (len > MAX_MESSAGE_SIZE) {
-      for (const f of fds) sys.close(f);
+    if (len > MAX_MESSAGE_SIZE || have > HEADER_SIZE + len) {
+      closeFds();
       this.shutdown();
-      throw new LisafsError(EIO, 'lisafs: reply above the maximum message size; connection closed');
+      throw new LisafsError(EIO, 'lisafs: malformed reply frame from the file server; connection closed');
     }
-    if (len > 0) {
-      const r = sys.recvAll(this.fd, b, HEADER_SIZE, len);
+    if (have < HEADER_SIZE + len) {
+      const r = sys.recvAll(this.fd, b, have, HEADER_SIZE + len - have);
       if (r <= 0) {
-        for (const f of fds) sys.close(f);
+        closeFds();
         this.fail();
       }
     }
@@ -444,29 +452,43 @@ export function serveProcess(fd: number, conn: GoferConnection): void {
   const rbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
   const sbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
   const msg = new sys.MsgScratch();
+  // rbuf[0, have) holds received bytes not yet consumed (a frame, its start, or more).
+  let have = 0;
+  const fill = (need: number): boolean => {
+    while (have < need) {
+      const r = sys.recvSome(fd, rbuf, have, rbuf.size - have);
+      if (r <= 0) return false;
+      have += r;
+    }
+    return true;
+  };
   for (;;) {
-    const h = sys.recvAll(fd, rbuf, 0, HEADER_SIZE);
-    if (h <= 0) break;
+    if (!fill(HEADER_SIZE)) break;
     const len = rbuf.dv.getUint32(0, true);
     const mid = rbuf.dv.getUint16(4, true);
     let reply: Reply;
     if (len > MAX_MESSAGE_SIZE) {
-      // Oversized: consume the announced payload, answer EIO (reference §5.4).
-      let left = len;
+      // Oversized: consume the announced payload, answer EIO (reference §5.4). Everything
+      // buffered belongs to it (the buffer holds at most HEADER_SIZE + MAX_MESSAGE_SIZE bytes).
+      let left = len - (have - HEADER_SIZE);
+      have = 0;
       let eof = false;
       while (left > 0) {
-        const n = Math.min(left, rbuf.size);
-        if (sys.recvAll(fd, rbuf, 0, n) <= 0) {
+        const r = sys.recvSome(fd, rbuf, 0, Math.min(left, rbuf.size));
+        if (r <= 0) {
           eof = true;
           break;
         }
-        left -= n;
+        left -= r;
       }
       if (eof) break;
       reply = errorReply(EIO);
     } else {
-      if (len > 0 && sys.recvAll(fd, rbuf, HEADER_SIZE, len) <= 0) break;
-      reply = conn.handle(mid, rbuf.u8.slice(HEADER_SIZE, HEADER_SIZE + len));
+      if (!fill(HEADER_SIZE + len)) break;
+      const payload = rbuf.u8.slice(HEADER_SIZE, HEADER_SIZE + len);
+      rbuf.u8.copyWithin(0, HEADER_SIZE + len, have);
+      have -= HEADER_SIZE + len;
+      reply = conn.handle(mid, payload);
     }
     sbuf.dv.setUint32(0, reply.payload.length, true);
     sbuf.dv.setUint16(4, reply.mid, true);

@@ -373,6 +373,17 @@ function sendFrom(fd: number, addr: number, n: number): number {
   return 0;
 }
 
+/** One recv of at most `max` bytes into buf at `at` (retrying EINTR). Returns the count, 0 on
+ * EOF, or -errno. */
+export function recvSome(fd: number, buf: NativeBuf, at: number, max: number): number {
+  for (;;) {
+    const r = c_recv(fd, buf.addr + at, max, 0);
+    if (r >= 0) return r;
+    const e = errno();
+    if (e !== EINTR) return -e;
+  }
+}
+
 /** Receives exactly n bytes into buf at `at`. Returns n, 0 on EOF before the first byte,
  * -EIO on EOF in the middle, or -errno. */
 export function recvAll(fd: number, buf: NativeBuf, at: number, n: number): number {
