@@ -2631,6 +2631,50 @@ test('writeFile / open mode applies on creation only', withFs((fs, b) => {
   assert.is(statSync(join(b.R, 'g')).mode & 0o777, 0o751 & ~process.umask());
 }));
 
+test('mount points inside the mount (two tmpfs): distinct inos across devices, readdir ino = stat ino, EXDEV', () => {
+  const b = makeBox();
+  const m1 = join(b.R, 'mnt1'), m2 = join(b.R, 'mnt2');
+  mkdirSync(m1);
+  mkdirSync(m2);
+  const mounted: string[] = [];
+  try {
+    for (const m of [m1, m2]) {
+      const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'none', m], { encoding: 'utf8' });
+      assert.is(r.status, 0, `mount tmpfs (needs root): ${r.stderr}`);
+      mounted.push(m);
+    }
+    writeFileSync(join(m1, 'f'), 'one');
+    writeFileSync(join(m2, 'f'), 'two');
+    writeFileSync(join(b.R, 'top'), 'top');
+    const fs = mount(b.R);
+    try {
+      const h1 = lstatSync(join(m1, 'f'), { bigint: true }), h2 = lstatSync(join(m2, 'f'), { bigint: true });
+      assert.not.equal(h1.dev, h2.dev);
+      const i1 = fs.stat('mnt1/f').ino, i2 = fs.stat('mnt2/f').ino;
+      if (h1.ino === h2.ino) assert.not.equal(i1, i2, 'same host ino on two devices: different guest inos');
+      assert.not.equal(i1, i2);
+      assert.is(str(fs, 'mnt1/f'), 'one');
+      assert.is(str(fs, 'mnt2/f'), 'two');
+      assert.is(fs.readdir('mnt1').find((e) => e.name === 'f')!.ino, i1);
+      assert.not.equal(fs.statfs('mnt1').type, fs.statfs('').type, 'statfs reports the mounted filesystem');
+      fails(() => fs.rename('mnt1/f', 'mnt2/g'), 'EXDEV', 'rename across devices');
+      fails(() => fs.link('mnt1/f', 'mnt2/g'), 'EXDEV', 'link across devices');
+      fails(() => fs.rename('top', 'mnt1/top'), 'EXDEV', 'rename into a mount');
+      fails(() => fs.rmdir('mnt1'), 'EBUSY', 'rmdir of a mount point');
+      fs.writeFile('mnt2/new', 'n');
+      assert.is(readFileSync(join(m2, 'new'), 'utf8'), 'n');
+      const ents = new Map(fs.readdir('').map((e) => [e.name, e.ino]));
+      assert.is(ents.get('mnt1'), fs.stat('mnt1').ino, 'readdir ino of a mount point is the mounted root (the seed stats each entry)');
+      assert.is(ents.get('mnt2'), fs.stat('mnt2').ino);
+    } finally {
+      fs.unmount();
+    }
+  } finally {
+    for (const m of mounted) spawnSync('umount', [m]);
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
