@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import koffi from 'koffi';
 import {
   mkdtempSync, realpathSync, rmSync, writeFileSync, readFileSync, statSync, lstatSync, symlinkSync, mkdirSync,
-  readlinkSync, existsSync, readdirSync,
+  readlinkSync, existsSync, readdirSync, utimesSync,
 } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -310,6 +310,37 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     throwsErrno(() => c.fgetxattr(l.controlFD, 'user.none'), ENODATA, 'xattr get on a symlink (O_PATH FD)');
     assert.ok(Array.isArray(c.flistxattr(l.controlFD)));
     c.close([f.controlFD, l.controlFD]);
+  });
+
+  T('a symlink to a file outside the mount: setStat/xattr/link act on the link, never its target', () => {
+    const outside = realpathSync(mkdtempSync(join(tmpdir(), 'lisafs-outside-')));
+    const victim = join(outside, 'victim');
+    writeFileSync(victim, 'keep');
+    utimesSync(victim, 1000, 1000);
+    symlinkSync(victim, join(dir, 'out-link'));
+    const l = c.walk(root.controlFD, ['out-link']);
+    assert.is(l.status, WALK_COMPONENT_SYMLINK);
+    const lc = l.inodes[0]!.controlFD;
+    const r = c.setStat(lc, SETSTAT_MODE | SETSTAT_ATIME | SETSTAT_MTIME | SETSTAT_SIZE, {
+      mode: 0o777,
+      size: 0n,
+      atime: { sec: 5000n, nsec: 0n },
+      mtime: { sec: 6000n, nsec: 0n },
+    });
+    assert.is(r.failureMask, SETSTAT_MODE | SETSTAT_SIZE, 'mode and size cannot apply to a symlink');
+    assert.is(lstatSync(join(dir, 'out-link')).mtimeMs, 6000_000, 'the times went to the link itself');
+    const v = statSync(victim);
+    assert.is(v.mtimeMs, 1000_000, 'the outside file keeps its times');
+    assert.is(v.mode & 0o777, 0o644, 'and its mode');
+    assert.is(v.size, 4, 'and its size');
+    throwsErrno(() => c.fsetxattr(lc, 'user.x', b('y')), EPERM, 'user xattr on a symlink');
+    const hl = c.linkAt(root.controlFD, 'out-hardlink', lc);
+    assert.is(hl.stat.mode & S_IFMT, S_IFLNK, 'a hard link to the symlink, not to its target');
+    assert.is(statSync(victim).nlink, 1);
+    c.close([lc, hl.controlFD]);
+    c.unlinkAt(root.controlFD, 'out-hardlink');
+    c.unlinkAt(root.controlFD, 'out-link');
+    rmSync(outside, { recursive: true, force: true });
   });
 
   T('unix sockets: bindAt, listen, connect, accept (donated sockets carry data)', () => {
