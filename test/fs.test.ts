@@ -2675,6 +2675,55 @@ test('mount points inside the mount (two tmpfs): distinct inos across devices, r
   }
 });
 
+test('host errors pass through: EROFS on a read-only bind mount, ENOSPC on a full tmpfs', () => {
+  const b = makeBox();
+  const ro = join(b.R, 'ro'), small = join(b.R, 'small');
+  mkdirSync(ro);
+  mkdirSync(small);
+  writeFileSync(join(ro, 'f'), 'frozen');
+  mkdirSync(join(ro, 'd'));
+  const mounted: string[] = [];
+  const sh = (...args: string[]): void => {
+    const r = spawnSync('mount', args, { encoding: 'utf8' });
+    assert.is(r.status, 0, `mount ${args.join(' ')} (needs root): ${r.stderr}`);
+  };
+  try {
+    sh('--bind', ro, ro);
+    mounted.push(ro);
+    sh('-o', 'remount,ro,bind', ro);
+    sh('-t', 'tmpfs', '-o', 'size=64k', 'none', small);
+    mounted.push(small);
+    const fs = mount(b.R);
+    try {
+      assert.is(str(fs, 'ro/f'), 'frozen', 'reads work');
+      fails(() => fs.writeFile('ro/f', 'x'), 'EROFS', 'write');
+      fails(() => fs.writeFile('ro/new', 'x'), 'EROFS', 'create');
+      fails(() => fs.mkdir('ro/nd'), 'EROFS', 'mkdir');
+      fails(() => fs.unlink('ro/f'), 'EROFS', 'unlink');
+      fails(() => fs.rmdir('ro/d'), 'EROFS', 'rmdir');
+      fails(() => fs.chmod('ro/f', 0o600), 'EROFS', 'chmod');
+      fails(() => fs.chown('ro/f', 1, 1), 'EROFS', 'chown');
+      fails(() => fs.utimes('ro/f', 1n, 1n), 'EROFS', 'utimes');
+      fails(() => fs.truncate('ro/f', 0), 'EROFS', 'truncate');
+      fails(() => fs.symlink('f', 'ro/l'), 'EROFS', 'symlink');
+      fails(() => fs.rename('ro/f', 'ro/g'), 'EROFS', 'rename');
+      fails(() => fs.setxattr('ro/f', 'user.x', 'v'), 'EROFS', 'setxattr');
+      assert.is(readFileSync(join(ro, 'f'), 'utf8'), 'frozen');
+      const big = new Uint8Array(256 * 1024).fill(0x41);
+      fails(() => fs.writeFile('small/big', big), 'ENOSPC', 'a 256 KB file on a 64 KB tmpfs');
+      assert.ok(statSync(join(small, 'big')).size < big.length, 'a partial write at most');
+      fs.unlink('small/big');
+      fs.writeFile('small/ok', 'fits');
+      assert.is(str(fs, 'small/ok'), 'fits', 'space is back after the unlink');
+    } finally {
+      fs.unmount();
+    }
+  } finally {
+    for (const m of mounted.reverse()) spawnSync('umount', [m]);
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   const b = makeBox();
   try {
