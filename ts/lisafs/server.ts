@@ -11,8 +11,10 @@
  *    parent's host FD, O_NOFOLLOW|O_CLOEXEC on every open by name) and encodes the reply.
  *
  * Must never:
- *  - open a host path by name other than the mount root and /proc/self/fd (names from the client
- *    are single components: non-empty, no '/', not '.' or '..', no NUL — EINVAL otherwise);
+ *  - name a host file by path other than the mount root, /proc/self/fd, and "/proc/self/fd/N"
+ *    for an FD it holds (the magic link reaches that very file and is not followed further, so
+ *    a symlink FD acts on the link itself; tested). Names from the client are single components:
+ *    non-empty, no '/', not '.' or '..', no NUL — EINVAL otherwise;
  *  - throw out of `handle`: a malformed request is EIO, an unknown MID EOPNOTSUPP, a bad FDID
  *    EBADF, a host failure its errno, an unexpected exception EREMOTEIO (gVisor's handler panic);
  *  - keep a host FD after the RPC that made it failed (every handler cleans up on error).
