@@ -1487,6 +1487,26 @@ test('cache (exclusive): a second stat of the same path makes no host syscall', 
   assert.ok(fs.stat('a/b/f').isFile(), 'exclusive: the cache is authoritative');
 }));
 
+test('cache (exclusive): re-opening, fstat and close of a cached file make no host syscall; a read makes one', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'a'));
+  writeFileSync(join(b.R, 'a', 'f'), 'hello');
+  fs.close(fs.open('a/f'));
+  const sc = (): number => fs.counters().syscalls;
+  let c = sc();
+  const h = fs.open('a/f');
+  assert.is(sc() - c, 0, 'open of a cached file');
+  c = sc();
+  fs.fstat(h);
+  assert.is(sc() - c, 0, 'fstat');
+  c = sc();
+  const buf = new Uint8Array(5);
+  assert.is(fs.read(h, buf), 5);
+  assert.is(sc() - c, 1, 'one pread for one read');
+  c = sc();
+  fs.close(h);
+  assert.is(sc() - c, 0, 'close keeps the shared host handle');
+}));
+
 test('cache (shared): host replacement, deletion and directory rename are seen', withFs((fs, b) => {
   mkdirSync(join(b.R, 'd'));
   writeFileSync(join(b.R, 'd', 'f'), 'first');
