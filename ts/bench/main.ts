@@ -218,7 +218,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
   }
   const active = runtimes.filter((r) => !unavailable.has(r.id));
   const notes: string[] = [];
-  if (opts.quick) notes.push(`QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 10,000-entry dir, 10,000 SQLite rows) and ${runs} runs: indicative only; \`wasi-directfs bench\` is the full run.`);
+  if (opts.quick) notes.push(`QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 5,000-entry dir, 10,000 SQLite rows) and ${runs} runs: indicative only; \`wasi-directfs bench\` is the full run.`);
 
   // Plan: binaries and data sets (outside every timed region).
   const prog = new Progress(workloads.length * (runs + opts.warmup) * active.length);

@@ -33,7 +33,7 @@ const treeParams = (s: Sizes) => s.quick
   ? { files: 4000, dirs: 200, maxDepth: 6, symlinkPermille: 10, statExisting: 2000, statMissing: 500 }
   : { files: 20000, dirs: 1000, maxDepth: 6, symlinkPermille: 10, statExisting: 2000, statMissing: 500 };
 const readParams = (s: Sizes) => ({ files: s.quick ? 1000 : 5000, minSize: 1024, maxSize: 16384 });
-const bigParams = (s: Sizes) => ({ entries: s.quick ? 10000 : 50000 });
+const bigParams = (s: Sizes) => ({ entries: s.quick ? 5000 : 50000 });
 const createCount = (s: Sizes) => (s.quick ? 1000 : 5000);
 const seqMiB = (s: Sizes) => (s.quick ? 32 : 256);
 const sqliteRows = (s: Sizes) => (s.quick ? 10000 : 100000);
