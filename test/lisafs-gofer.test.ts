@@ -56,6 +56,7 @@ function throwsErrno(fn: () => unknown, errno: number, what: string): LisafsErro
     fn();
   } catch (e) {
     assert.instance(e, LisafsError, `${what}: a LisafsError`);
+    assert.match((e as LisafsError).code, /^E[A-Z0-9]+$/, `${what}: code`);
     assert.is((e as LisafsError).errno, errno, `${what}: errno ${(e as LisafsError).errno} (${(e as Error).message}), expected ${errno}`);
     return e as LisafsError;
   }
@@ -358,6 +359,7 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     assert.is(s(buf.subarray(0, 4)), 'ping');
     const conn2 = c.connectWithCreds(sf.controlFD, 0, 0xffffffff, 0xffffffff);
     c_close(conn2);
+    throwsErrno(() => c.connectWithCreds(sf.controlFD, 0, 12345, 0xffffffff), EPERM, 'connect as another uid (docs: no uid switch)');
     throwsErrno(() => c.connect(root.controlFD, SOCK_STREAM), 6 /* ENXIO */, 'connect to a directory');
     throwsErrno(() => c.bindAt(root.controlFD, 'sock2', 99, 0o700), 6 /* ENXIO */, 'bind with a bad type');
     throwsErrno(() => c.listen(sf.controlFD, 1), EBADF, 'listen on a control FD');

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { MAX_MESSAGE_SIZE, HEADER_SIZE } from './messages.js';
 import { GoferServer, errorReply } from './server.js';
+import { errnoName } from '../host/hostfd.js';
 import type { GoferConnection, Reply } from './server.js';
 import * as sys from './sys.js';
 import { EIO, EINVAL } from './sys.js';
@@ -44,20 +45,13 @@ export class LisafsError extends Error {
     readonly errno: number,
     message?: string,
   ) {
-    const code = ERRNO_NAMES[errno] ?? `E${errno}`;
+    const code = errnoName(errno)[0];
     super(message ?? `lisafs: ${code}`);
     this.name = 'LisafsError';
     this.code = code;
   }
 }
 
-const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES',
-  17: 'EEXIST', 18: 'EXDEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 24: 'EMFILE', 27: 'EFBIG', 28: 'ENOSPC',
-  30: 'EROFS', 31: 'EMLINK', 34: 'ERANGE', 36: 'ENAMETOOLONG', 39: 'ENOTEMPTY', 40: 'ELOOP', 61: 'ENODATA',
-  88: 'ENOTSOCK', 91: 'EPROTOTYPE', 95: 'EOPNOTSUPP', 104: 'ECONNRESET', 105: 'ENOBUFS', 111: 'ECONNREFUSED',
-  121: 'EREMOTEIO',
-};
 
 /** The client end of a channel. `call` is synchronous: it returns when the reply is in. */
 export interface Transport {
@@ -164,7 +158,7 @@ export class WorkerTransport implements Transport {
     const ready = Atomics.load(this.i32, W_READY);
     if (ready < 0) {
       void this.worker.terminate();
-      throw new LisafsError(-ready, `lisafs: the file server cannot open ${JSON.stringify(root)} (${ERRNO_NAMES[-ready] ?? -ready})`);
+      throw new LisafsError(-ready, `lisafs: the file server cannot open ${JSON.stringify(root)} (${errnoName(-ready)[0]})`);
     }
   }
 
