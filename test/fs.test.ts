@@ -2778,6 +2778,40 @@ test('mount errors: missing dir, a file, and counters of a fresh mount', () => {
   }
 });
 
+test('mount errors are FsErrors (code, path, syscall "mount") and leak no FD', () => {
+  const b = makeBox();
+  try {
+    writeFileSync(join(b.R, 'file'), 'x');
+    const baseline = procFds();
+    for (const [p, code] of [[join(b.R, 'missing'), 'ENOENT'], [join(b.R, 'file'), 'ENOTDIR'], ['', 'EINVAL']] as Array<[string, string]>) {
+      let err: unknown;
+      try {
+        mount(p);
+      } catch (e) {
+        err = e;
+      }
+      assert.ok(err instanceof FsError, `mount(${JSON.stringify(p)}) throws an FsError (got ${String(err)})`);
+      const fe = err as FsError;
+      assert.is(fe.code, code);
+      assert.is(fe.path, p);
+      assert.is(fe.syscall, 'mount');
+    }
+    assert.is(procFds(), baseline, 'failed mounts leak nothing');
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
+test('ENAMETOOLONG for whole paths: the error names the path as text, also for byte paths', withFs((fs) => {
+  const long = 'a/'.repeat(2500);
+  const e1 = fails(() => fs.stat(long), 'ENAMETOOLONG');
+  assert.ok(e1.path === long, `the path as given (got "${e1.path.slice(0, 24)}...")`);
+  const e2 = fails(() => fs.stat(enc.encode(long)), 'ENAMETOOLONG');
+  assert.ok(e2.path === long, `a Uint8Array path is decoded, not listed as numbers (got "${e2.path.slice(0, 24)}...")`);
+  const e3 = fails(() => fs.symlink('t/'.repeat(2500), 'l'), 'ENAMETOOLONG');
+  assert.is(e3.path, 'l');
+}));
+
 test('two mounts side by side are independent', () => {
   const b1 = makeBox(), b2 = makeBox();
   try {
