@@ -193,7 +193,8 @@ export class WorkerTransport implements Transport {
     Atomics.notify(i32, W_STATE, 1);
     for (let k = 0; k < SPIN && Atomics.load(i32, W_STATE) === ST_SERVER; k++);
     while (Atomics.load(i32, W_STATE) === ST_SERVER) {
-      if (Atomics.wait(i32, W_STATE, ST_SERVER, WAIT_MS) === 'timed-out' && !this.alive()) {
+      // A timeout, or a wake with no reply (the worker's exit hook notifies): is it still there?
+      if (Atomics.wait(i32, W_STATE, ST_SERVER, WAIT_MS) !== 'not-equal' && Atomics.load(i32, W_STATE) === ST_SERVER && !this.alive()) {
         this.dead = exitedError(this.exitCode(), null);
         throw this.dead;
       }
