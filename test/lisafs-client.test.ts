@@ -118,6 +118,15 @@ test('after Mount, unlisted messages fail locally (EOPNOTSUPP) and Flush is a no
   assert.equal(c.rpcCounts, { Mount: 1, FStat: 1 });
 });
 
+test('Mount: a donated FD that is not the described root is closed and refused (EIO)', () => {
+  const [r, w] = pipeFds();
+  const c = new LisafsClient(new Scripted((mid) => ({ mid, payload: mountReply(['FStat']), fds: [r] })));
+  const e = expectErrno(() => c.mount(), EIO, 'mount with a pipe as root');
+  assert.match(e.message, /not the mount root/);
+  assert.not.ok(isOpen(r));
+  c_close(w);
+});
+
 test('a value that cannot be encoded is EINVAL before anything is sent', () => {
   const t = new Scripted(() => assert.unreachable('nothing may be sent') as never);
   const c = new LisafsClient(t);

@@ -123,7 +123,9 @@ export class LisafsClient {
 
   // ---- the messages ----------------------------------------------------------------------------
 
-  /** Mount: the root's control FD and stat, and (when donated) a host FD on the mount root. */
+  /** Mount: the root's control FD and stat, and (when donated) a host FD on the mount root,
+   * checked to be that very directory (same inode and device as the reply's stat; EIO and the
+   * FD closed otherwise). */
   mount(): { root: InodeValue; rootHostFd?: number; maxMessageSize: number; supported: number[] } {
     const { resp, fds } = this.rpc('Mount', {});
     this.supported = new Set(resp.supported);
@@ -133,7 +135,17 @@ export class LisafsClient {
       maxMessageSize: resp.maxMessageSize,
       supported: resp.supported,
     };
-    if (fds[0] !== undefined) out.rootHostFd = fds[0];
+    const donated = fds[0];
+    if (donated !== undefined) {
+      // The donated FD must be the root the reply describes (DESIGN invariant 7).
+      const id = sys.fdIdentity(donated);
+      const st = resp.root.stat;
+      if (id === null || id.ino !== st.ino || id.devMajor !== st.devMajor || id.devMinor !== st.devMinor) {
+        sys.close(donated);
+        throw new LisafsError(EIO, 'lisafs: the FD donated with Mount is not the mount root');
+      }
+      out.rootHostFd = donated;
+    }
     return out;
   }
 

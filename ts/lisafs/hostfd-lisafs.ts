@@ -14,11 +14,20 @@
  * reading from the start and skipping to the saved d_off.
  */
 
+import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
 import type { LisafsClient, StatxValue, Dirent64Value } from './client.js';
 import { LisafsError } from './client.js';
 
 export const VFD_BASE = 1 << 20;
+
+/** This process's umask: directfs creates files through the kernel, which applies it; the gofer
+ * creates them with the mode it is sent (as gVisor's, whose sentry applies the umask first), so
+ * lisafs mode applies it here to create the same modes. */
+function processUmask(): number {
+  const m = /^Umask:\s*([0-7]+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? parseInt(m[1]!, 8) : 0o022;
+}
 
 const EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
@@ -34,6 +43,7 @@ interface VNode {
   open: number;         // lisafs open FD, 0 when none
   isDir: boolean;
   isLink: boolean;
+  hostFd: number;       // host FD the gofer donated with the open (FIFOs, char devices), -1 if none
   dirSeek: bigint | null; // directory: position to resume at before the next getdents (null: continue)
   pending: Dirent64Value[]; // directory: entries fetched but not yet returned
   eof: boolean;
@@ -50,6 +60,7 @@ export interface LisafsStats {
  * to wfs_preopen. Errors are -errno as ts/host returns them.
  */
 export function createLisafsHostImports(mem: HostMemory, real: HostImports): { imports: HostImports; mount: (client: LisafsClient) => number; stats: LisafsStats } {
+  const umask = processUmask();
   const nodes = new Map<number, VNode>();
   let nextVfd = VFD_BASE;
   const stats: LisafsStats = { rpcs: 0 };
@@ -149,7 +160,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
     }
     const ino = w.inodes[w.inodes.length - 1]!;
     const type = ino.stat.mode & S_IFMT;
-    const n: VNode = { c, control: ino.controlFD, open: 0, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
+    const n: VNode = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
     if (flags & O_PATH) return add(n);
     if (n.isLink) { // O_NOFOLLOW on a symlink
       release(c, n.control);
@@ -160,7 +171,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
       return -ENOTDIR;
     }
     try {
-      n.open = rpc(() => c.openAt(n.control, flags & (O_ACCMODE | O_TRUNC))).fd;
+      const o = rpc(() => c.openAt(n.control, flags & (O_ACCMODE | O_TRUNC)));
+      n.open = o.fd;
+      if (o.hostFd !== undefined) {
+        if (type === 0o010000 || type === 0o020000) n.hostFd = o.hostFd; // a stream: read/write it directly
+        else real.close(o.hostFd);
+      }
     } catch (e) {
       release(c, n.control);
       throw e;
@@ -253,8 +269,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
       if (!dir) return dirfd < VFD_BASE ? real.openat(dirfd, name, flags, mode) : -EBADF;
       const nm = cstr(name);
       if (flags & O_CREAT) {
-        const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777));
-        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, isDir: false, isLink: false, dirSeek: 0n, pending: [], eof: false });
+        const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
+        if (r.hostFd !== undefined) real.close(r.hostFd);
+        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], eof: false });
       }
       return openExisting(dir, nm, flags);
     }),
@@ -262,6 +279,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.close(fd) : -EBADF;
       nodes.delete(fd);
+      if (n.hostFd >= 0) real.close(n.hostFd);
       release(n.c, n.open, n.control);
       return 0;
     }),
@@ -292,14 +310,14 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
     mkdirat: guard((dirfd: number, name: number, mode: number): number => {
       const dir = node(dirfd);
       if (!dir) return -EBADF;
-      release(dir.c, rpc(() => dir.c.mkdirAt(dir.control, cstr(name), mode & 0o7777)).controlFD);
+      release(dir.c, rpc(() => dir.c.mkdirAt(dir.control, cstr(name), mode & 0o7777 & ~umask)).controlFD);
       return 0;
     }),
     mknodat: guard((dirfd: number, name: number, mode: number, dev: number): number => {
       const dir = node(dirfd);
       if (!dir) return -EBADF;
       const major = ((dev >>> 8) & 0xfff), minor = (dev & 0xff) | ((dev >>> 12) & 0xfff00);
-      release(dir.c, rpc(() => dir.c.mknodAt(dir.control, cstr(name), mode, major, minor)).controlFD);
+      release(dir.c, rpc(() => dir.c.mknodAt(dir.control, cstr(name), (mode & ~0o7777) | (mode & 0o7777 & ~umask), major, minor)).controlFD);
       return 0;
     }),
     symlinkat: guard((target: number, dirfd: number, name: number): number => {
@@ -481,6 +499,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
     preadv: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint): number => {
       const v = node(fd);
       if (!v) return fd < VFD_BASE ? real.preadv(fd, memSel, iovs, n, off) : -EBADF;
+      if (off < 0n && v.hostFd >= 0) return real.preadv(v.hostFd, memSel, iovs, n, off); // a donated stream
       if (!v.open) return -EBADF;
       if (v.isDir) return -21;
       const list = iovecs(memSel, iovs, n);
@@ -499,6 +518,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
     pwritev: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint, flags: number): number => {
       const v = node(fd);
       if (!v) return fd < VFD_BASE ? real.pwritev(fd, memSel, iovs, n, off, flags) : -EBADF;
+      if (off < 0n && flags === 0 && v.hostFd >= 0) return real.pwritev(v.hostFd, memSel, iovs, n, off, 0);
       if (!v.open) return -EBADF;
       const list = iovecs(memSel, iovs, n);
       if (typeof list === 'number') return list;
@@ -544,7 +564,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
   const mount = (c: LisafsClient): number => {
     const m = rpc(() => c.mount());
     if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
-    const n: VNode = { c, control: m.root.controlFD, open: 0, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
+    const n: VNode = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
     n.open = rpc(() => c.openAt(n.control, 0)).fd;
     return add(n);
   };

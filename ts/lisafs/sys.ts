@@ -210,6 +210,13 @@ export function statx(dirfd: number, name: Uint8Array, flags: number): number {
 export function statxBytes(): Uint8Array {
   return statxBuf.u8.subarray(0, 144);
 }
+/** (ino, dev major, dev minor) of the file `fd` refers to, or null when fstat fails. */
+export function fdIdentity(fd: number): { ino: bigint; devMajor: number; devMinor: number } | null {
+  if (c_statx(fd, nameA.cstr(new Uint8Array(0)), 0x1000 /* AT_EMPTY_PATH */, STATX_BASIC_STATS, statxBuf.addr) < 0) return null;
+  const dv = statxBuf.dv;
+  return { ino: dv.getBigUint64(32, true), devMajor: dv.getUint32(136, true), devMinor: dv.getUint32(140, true) };
+}
+
 export function fstatfs(fd: number): number {
   return ret(c_fstatfs(fd, statfsBuf.addr));
 }
