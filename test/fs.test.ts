@@ -2210,11 +2210,15 @@ type Op =
   | { k: 'createExcl' | 'append'; p: string; data: string }
   | { k: 'host'; op: Op };
 
-const NAMES = ['a', 'b', 'd', 'e', 'd/a', 'd/b', 'd/e', 'e/a', 'd/e/a', 'l', 'd/l', 'a/', 'd/', 'l/', 'l/a', 'd/../a', 'd/e/../b', 'd/./e/'];
+const NAMES = [
+  'a', 'b', 'd', 'e', 'd/a', 'd/b', 'd/e', 'e/a', 'd/e/a', 'l', 'd/l', 'a/', 'd/', 'l/', 'l/a', 'd/../a', 'd/e/../b', 'd/./e/',
+  'l/../b', 'd/l/..', 'd/l/a', 'd/e/l2', 'd/e/l2/a', 'm', 'm/', 'd/e/l2/', 'l//a', 'd/l/../e/a',
+];
 /** Symlinks whose targets stay inside the twin dirs (escapes are covered above). */
 const LINKS: Array<[string, string]> = [
   ['l', 'a'], ['l', 'd'], ['l', 'd/a'], ['l', 'nowhere'], ['l', 'l'], ['b', 'd/e'],
   ['d/l', '../a'], ['d/l', 'a'], ['d/l', '../d'], ['d/l', 'e/a'], ['e/a', '../d/a'],
+  ['d/e/l2', '../../l'], ['m', 'd/l/'], ['d/e/l2', '../l/..'], ['m', 'd/e/l2'], ['d/l', '../l'],
 ];
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
