@@ -38,8 +38,8 @@ Options of run:
   --env NAME=VALUE              Set an environment variable for the guest (repeatable).
   --env NAME                    Pass the host's value of NAME (skipped when unset).
   --mode directfs|lisafs        directfs (default): the core opens host files itself relative to
-                                the preopened directory. lisafs: every operation through the gofer
-                                (not available yet).
+                                the preopened directory. lisafs: every operation through the gofer,
+                                a file server that alone opens host files (gVisor with directfs off).
   --interop exclusive|shared    exclusive (default): the guest is the only writer, so cached
                                 metadata is authoritative. shared: the host may change files while
                                 the guest runs; every lookup revalidates against the host.
@@ -70,6 +70,7 @@ interface RunArgs {
   readonly: string[];
   env: Record<string, string>;
   mode: 'directfs' | 'lisafs';
+  modeGiven: boolean;
   interop: 'exclusive' | 'shared';
   gofer: 'worker' | 'process' | null;
   limits: { maxFds?: number; maxDentries?: number; hostFdBudget?: number };
@@ -93,7 +94,7 @@ function count(flag: string, v: string): number {
 
 export function parseRun(argv: readonly string[]): RunArgs | 'help' {
   const r: RunArgs = {
-    preopens: [], readonly: [], env: {}, mode: 'directfs', interop: 'exclusive', gofer: null, limits: {},
+    preopens: [], readonly: [], env: {}, mode: 'directfs', modeGiven: false, interop: 'exclusive', gofer: null, limits: {},
     module: '', guestArgs: [],
   };
   let i = 0;
@@ -136,6 +137,7 @@ export function parseRun(argv: readonly string[]): RunArgs | 'help' {
       case '--mode':
         if (v !== 'directfs' && v !== 'lisafs') throw new UsageError(`--mode must be directfs or lisafs, got '${v}'`);
         r.mode = v;
+        r.modeGiven = true;
         break;
       case '--interop':
         if (v !== 'exclusive' && v !== 'shared') throw new UsageError(`--interop must be exclusive or shared, got '${v}'`);
@@ -150,8 +152,9 @@ export function parseRun(argv: readonly string[]): RunArgs | 'help' {
       case '--host-fd-budget': r.limits.hostFdBudget = count(flag, v); break;
     }
   }
-  if (r.gofer !== null && r.mode !== 'lisafs') throw new UsageError('--gofer is only meaningful with --mode lisafs');
-  if (r.mode === 'lisafs') throw new UsageError('lisafs mode is not available yet (the gofer is not implemented)');
+  if (r.gofer !== null && r.mode !== 'lisafs' && process.env['WASI_DIRECTFS_MODE'] !== 'lisafs') {
+    throw new UsageError('--gofer is only meaningful with --mode lisafs');
+  }
   const module = argv[i];
   if (module === undefined) throw new UsageError('run needs a MODULE.wasm (see wasi-directfs --help)');
   r.module = module;
@@ -241,6 +244,8 @@ function run(argv: readonly string[]): number {
     interop: r.interop,
     limits: r.limits,
     returnOnExit: true,
+    ...(r.modeGiven ? { mode: r.mode } : {}),
+    ...(r.gofer !== null ? { gofer: r.gofer } : {}),
   });
   if (ran.code !== 0 && ran.code !== 134 && ran.wasi.lisafsMessage) say(`note: ${ran.wasi.lisafsMessage}`);
   ran.wasi.close();

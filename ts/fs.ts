@@ -11,6 +11,7 @@
 
 import { loadCore, type Core, type CoreExports } from './core/loader.js';
 import { openRoot } from './host/hostfd.js';
+import { LisafsClient } from './lisafs/client.js';
 import { WFS_INIT_SHARED, WFS_MEM_CORE, WFS_X_EMPTY_PATH, WFS_X_FOLLOW } from './core/abi.js';
 import { CorruptionError, ImageError, decodeImage, encodeImage, type ImageHeader } from './checkpoint/image.js';
 
@@ -137,6 +138,11 @@ export interface MountOptions {
   /** 'exclusive' (default): the cache is authoritative. 'shared': revalidate on every walk. */
   interop?: 'exclusive' | 'shared';
   limits?: { maxFds?: number; maxDentries?: number; hostFdBudget?: number };
+  /** 'directfs' (default): the core opens host files itself, relative to the mount root's FD.
+   * 'lisafs': every operation goes to a gofer (file server) that owns the host files. */
+  mode?: 'directfs' | 'lisafs';
+  /** lisafs mode: the gofer in a 'worker' thread (default) or a child 'process'. */
+  gofer?: 'worker' | 'process';
 }
 
 /** Counters of the core (wfs_stat_counter), for tests and the benchmark. */
@@ -173,6 +179,17 @@ function times(a: bigint | null | 'now', m: bigint | null | 'now'): [bigint, big
 
 const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
 
+/** The mode and gofer default to WASI_DIRECTFS_MODE / WASI_DIRECTFS_GOFER when the options do not
+ * say (so a whole test suite or application can be switched to lisafs without code changes). */
+export function withEnvDefaults<T extends { mode?: 'directfs' | 'lisafs'; gofer?: 'worker' | 'process' }>(o: T): T {
+  const mode = o.mode ?? process.env['WASI_DIRECTFS_MODE'];
+  const gofer = o.gofer ?? process.env['WASI_DIRECTFS_GOFER'];
+  const out = { ...o };
+  if (mode === 'lisafs' || mode === 'directfs') out.mode = mode;
+  if (out.mode === 'lisafs' && (gofer === 'worker' || gofer === 'process')) out.gofer = gofer;
+  return out;
+}
+
 /** A mounted host directory. Not thread-safe: one Filesystem per thread. */
 export class Filesystem {
   private readonly core: Core;
@@ -182,12 +199,14 @@ export class Filesystem {
   readonly hostDir: string;
 
   private readonly options: MountOptions;
+  private client: LisafsClient | null = null;
 
   /** Use mount() or Filesystem.restore(). With `image`, restores it instead of mounting afresh. */
   constructor(hostDir: string, options: MountOptions = {}, image?: { core: Uint8Array; check: number }) {
     this.hostDir = hostDir;
-    this.options = options;
-    this.core = loadCore();
+    this.options = withEnvDefaults(options);
+    options = this.options;
+    this.core = loadCore({ lisafs: options.mode === 'lisafs' });
     this.x = this.core.x as CoreExports & XExports;
     const l = options.limits ?? {};
     const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? 0);
@@ -198,21 +217,31 @@ export class Filesystem {
         this.root = 0;
         return;
       }
-      const hostFd = openRoot(hostDir); // throws with code and path
+      const hostFd = this.openRootFd(); // throws with code and path
       const name = this.core.setPath1(enc.encode('/'));
       const pe = this.x.wfs_preopen(hostFd, name, options.readonly ? 1 : 0); // owns hostFd from here
       if (pe) throw new FsError(pe, 'mount', hostDir);
       this.root = this.core.r32(0);
     } catch (err) {
       this.x.wfs_shutdown(); // a failed mount or restore keeps no host FD
+      this.client?.disconnect();
       throw err;
     }
   }
 
   /** Restores a core image: the mount root is opened again by path (the only path-based open),
    * then every saved file is re-opened by name from its parent and validated. */
+  /** The mount root as the core sees it: a host FD (directfs; the only path-based open), or the
+   * virtual FD of a gofer's Mount reply (lisafs: this process never opens the host path). */
+  private openRootFd(): number {
+    const gofer = this.core.gofer;
+    if (!gofer) return openRoot(this.hostDir);
+    this.client = LisafsClient.connect({ channel: this.options.gofer ?? 'worker', root: this.hostDir });
+    return gofer.mount(this.client);
+  }
+
   private restoreCore(img: Uint8Array, check: number): void {
-    const hostFd = openRoot(this.hostDir);
+    const hostFd = this.openRootFd();
     this.check(this.x.wfs_restore_buffer(img.length), 'restore', this.hostDir);
     const at = this.core.r32(0);
     this.core.sync();
@@ -249,7 +278,7 @@ export class Filesystem {
    * handle and checks the host still matches (file types always; regular files' size and mtime
    * and every file's identity unless switched off). Throws ImageError for a bad image (before
    * opening anything) and CorruptionError naming the path, field, saved and current value. */
-  static restore(image: Uint8Array, opts: { validate?: { size?: boolean; mtime?: boolean; identity?: boolean }; limits?: MountOptions['limits'] } = {}): Filesystem {
+  static restore(image: Uint8Array, opts: { validate?: { size?: boolean; mtime?: boolean; identity?: boolean }; limits?: MountOptions['limits']; mode?: MountOptions['mode']; gofer?: MountOptions['gofer'] } = {}): Filesystem {
     const { header, sections } = decodeImage(image);
     const core = sections.get('core');
     if (!core) throw new ImageError('no core section');
@@ -258,6 +287,8 @@ export class Filesystem {
     const v = opts.validate ?? {};
     const check = (v.size === false ? 0 : 1) | (v.mtime === false ? 0 : 2) | (v.identity === false ? 0 : 4);
     const options: MountOptions = { readonly: m.readonly, interop: header.interop === 'shared' ? 'shared' : 'exclusive' };
+    if (opts.mode) options.mode = opts.mode;
+    if (opts.gofer) options.gofer = opts.gofer;
     if (opts.limits) options.limits = opts.limits;
     return new Filesystem(m.host, options, { core, check });
   }
@@ -660,6 +691,12 @@ export class Filesystem {
     if (this.closed) return;
     this.closed = true;
     this.x.wfs_shutdown();
+    this.client?.disconnect();
+  }
+
+  /** lisafs mode: RPCs sent to the gofer so far (0 in directfs mode). */
+  get rpcs(): number {
+    return this.core.gofer?.stats.rpcs ?? 0;
   }
 }
 

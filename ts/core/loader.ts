@@ -13,6 +13,7 @@ import { readFileSync, existsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomFillSync } from 'node:crypto';
 import { HostMemory, createHostImports } from '../host/hostfd.js';
+import { createLisafsHostImports } from '../lisafs/hostfd-lisafs.js';
 import {
   LAYOUT_R, LAYOUT_OUT, LAYOUT_PATH1, LAYOUT_PATH2, LAYOUT_IOVS, LAYOUT_DATA,
   LAYOUT_PATH_MAX, LAYOUT_IOV_MAX, LAYOUT_DATA_MAX, LAYOUT_ABI_VERSION, WFS_ABI_VERSION,
@@ -271,6 +272,8 @@ export class Core {
   readonly dataMax: number;
   /** Calls the core made to a `lisafs` import (each answered -EOPNOTSUPP). */
   lisafsCalls = 0;
+  /** lisafs mode: mounts gofer connections and counts RPCs (null in directfs mode). */
+  gofer: ReturnType<typeof createLisafsHostImports> | null = null;
   /** Set when the core needed the gofer: says what is missing. */
   lisafsMessage = '';
 
@@ -376,9 +379,10 @@ export class Core {
 /** Instantiates a fresh core (one per WASI instance: each has its own fd table) and runs its
  * `_initialize`. Throws with a clear message when core.wasm is missing, stale or wants an import
  * nobody provides. */
-export function loadCore(): Core {
+export function loadCore(opts: { lisafs?: boolean } = {}): Core {
   const module = coreModule();
   const host = new HostMemory();
+  let gofer: ReturnType<typeof createLisafsHostImports> | null = null;
   let memory: WebAssembly.Memory | null = null;
   let core: Core | null = null;
   const imports: Record<string, Record<string, unknown>> = {};
@@ -390,7 +394,10 @@ export function loadCore(): Core {
   }
   for (const [mod, names] of byModule) {
     if (mod === 'hostfd') {
-      const provided = createHostImports(host) as Record<string, unknown>;
+      /* The one backend switch: host syscalls (directfs) or lisafs RPCs to the gofer. */
+      const real = createHostImports(host);
+      if (opts.lisafs) gofer = createLisafsHostImports(host, real);
+      const provided = (gofer ? gofer.imports : real) as unknown as Record<string, unknown>;
       const missing = names.filter((n) => typeof provided[n] !== 'function');
       if (missing.length) {
         throw new Error(`wasi-directfs: core.wasm imports hostfd.${missing.join(', hostfd.')}, which ts/host does not provide`);
@@ -423,5 +430,6 @@ export function loadCore(): Core {
   host.bindCore(memory);
   if (typeof x._initialize === 'function') x._initialize();
   core = new Core(x, host);
+  core.gofer = gofer;
   return core;
 }

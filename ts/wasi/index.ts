@@ -18,6 +18,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { openRoot } from '../host/hostfd.js';
+import { LisafsClient } from '../lisafs/client.js';
+import { withEnvDefaults } from '../fs.js';
 import { loadCore, type Core } from '../core/loader.js';
 import { WFS_INIT_SHARED, COUNTER_NAMES } from '../core/abi.js';
 import { GuestMemory } from './memory.js';
@@ -48,7 +50,7 @@ export interface WASIOptions {
   stdin?: number;
   stdout?: number;
   stderr?: number;
-  /** 'directfs' (default). 'lisafs' (everything through the gofer) is not implemented yet. */
+  /** 'directfs' (default): the core opens host files itself. 'lisafs': every operation through a gofer. */
   mode?: 'directfs' | 'lisafs';
   /** Where the lisafs gofer runs ('worker' thread or child 'process'); only with mode 'lisafs'. */
   gofer?: 'worker' | 'process';
@@ -105,6 +107,8 @@ export class WASI {
   private readonly returnOnExit: boolean;
   private started = false;
   private closed = false;
+  /** lisafs mode: one gofer connection per preopen (disconnected by close()). */
+  private readonly clients: LisafsClient[] = [];
 
   constructor(options: WASIOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('wasi-directfs: options must be an object');
@@ -112,14 +116,14 @@ export class WASI {
     if (version !== 'preview1') {
       throw new TypeError(`wasi-directfs: options.version must be 'preview1' (got ${String(version)})`);
     }
+    options = withEnvDefaults(options);
     const mode = options.mode ?? 'directfs';
-    if (mode === 'lisafs') {
-      throw new Error('wasi-directfs: lisafs mode is not implemented yet (the gofer is not available); use mode: \'directfs\'');
-    }
-    if (mode !== 'directfs') throw new TypeError(`wasi-directfs: options.mode must be 'directfs' or 'lisafs', got ${String(mode)}`);
-    if (options.gofer !== undefined) {
+    if (mode !== 'directfs' && mode !== 'lisafs') throw new TypeError(`wasi-directfs: options.mode must be 'directfs' or 'lisafs', got ${String(mode)}`);
+    if (options.gofer !== undefined && mode !== 'lisafs') {
       throw new TypeError('wasi-directfs: options.gofer is only meaningful with mode \'lisafs\'');
     }
+    const gofer = options.gofer ?? 'worker';
+    if (gofer !== 'worker' && gofer !== 'process') throw new TypeError(`wasi-directfs: options.gofer must be 'worker' or 'process', got ${String(gofer)}`);
     const interop = options.interop ?? 'exclusive';
     if (interop !== 'exclusive' && interop !== 'shared') {
       throw new TypeError(`wasi-directfs: options.interop must be 'exclusive' or 'shared', got ${String(interop)}`);
@@ -148,7 +152,7 @@ export class WASI {
     const argTable = new StringTable(args); // throws on a NUL byte, before any host FD is opened
     const envTable = new StringTable(envList);
 
-    const core = loadCore();
+    const core = loadCore({ lisafs: mode === 'lisafs' });
     this.core = core;
     try {
       const x = core.x;
@@ -166,7 +170,13 @@ export class WASI {
         if (name.length > core.pathMax) throw new WasiError(WASI_ENAMETOOLONG, `wasi-directfs: preopen name ${guest}`);
         let hostFd: number;
         try {
-          hostFd = openRoot(host);
+          if (core.gofer) { // lisafs: the gofer opens the host directory; we get its root's virtual FD
+            const client = LisafsClient.connect({ channel: gofer, root: host });
+            this.clients.push(client);
+            hostFd = core.gofer.mount(client);
+          } else {
+            hostFd = openRoot(host);
+          }
         } catch (e) {
           const err2 = new Error(`wasi-directfs: cannot open preopen directory ${host}: ${(e as Error).message}`);
           (err2 as Error & { code?: unknown }).code = (e as { code?: unknown }).code;
@@ -263,6 +273,12 @@ export class WASI {
     this.closed = true;
     unclosed.unregister(this);
     this.core.x.wfs_shutdown();
+    for (const c of this.clients.splice(0)) c.disconnect();
+  }
+
+  /** lisafs mode: RPCs sent to the gofers so far (0 in directfs mode). */
+  get rpcs(): number {
+    return this.core.gofer?.stats.rpcs ?? 0;
   }
 }
 
