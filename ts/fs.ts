@@ -177,6 +177,11 @@ function times(a: bigint | null | 'now', m: bigint | null | 'now'): [bigint, big
   return [typeof a === 'bigint' ? a : 0n, typeof m === 'bigint' ? m : 0n, which];
 }
 
+/** A path as text for error messages (bytes decoded, not joined as numbers). */
+function show(p: PathLike): string {
+  return typeof p === 'string' ? p : dec.decode(p);
+}
+
 const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
 
 /** The mode and gofer default to WASI_DIRECTFS_MODE / WASI_DIRECTFS_GOFER when the options do not
@@ -235,7 +240,15 @@ export class Filesystem {
    * virtual FD of a gofer's Mount reply (lisafs: this process never opens the host path). */
   private openRootFd(): number {
     const gofer = this.core.gofer;
-    if (!gofer) return openRoot(this.hostDir);
+    if (!gofer) {
+      try {
+        return openRoot(this.hostDir);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        const errno = Object.entries(ERRNO_CODES).find(([, c]) => c === code)?.[0];
+        throw new FsError(errno ? Number(errno) : 29, 'mount', this.hostDir, (e as Error).message);
+      }
+    }
     this.client = LisafsClient.connect({ channel: this.options.gofer ?? 'worker', root: this.hostDir });
     return gofer.mount(this.client);
   }
@@ -299,6 +312,13 @@ export class Filesystem {
     if (this.closed) throw new FsError(8, 'use', this.hostDir, 'the filesystem is unmounted');
   }
 
+  /** A handle from open(): a guest fd of the core other than the mount root's own. */
+  private handle(h: number, syscall: string): number {
+    this.live();
+    if (!Number.isSafeInteger(h) || h < 0 || h > 0x7fffffff || h === this.root) throw new FsError(8, syscall, `handle ${h}`, 'not a handle returned by open()');
+    return h;
+  }
+
   /** Copies a path into path1 (or path2); returns its length. "" and "/" mean the root ("."). */
   private path(p: PathLike, second = false): number {
     this.live();
@@ -306,7 +326,7 @@ export class Filesystem {
     let i = 0;
     while (i < bytes.length && bytes[i] === 0x2f) i++;
     bytes = i === bytes.length ? enc.encode('.') : bytes.subarray(i);
-    if (bytes.length > this.core.pathMax) throw new FsError(37, 'path', String(p));
+    if (bytes.length > this.core.pathMax) throw new FsError(37, 'path', show(p));
     return second ? this.core.setPath2(bytes) : this.core.setPath1(bytes);
   }
 
@@ -346,11 +366,13 @@ export class Filesystem {
   }
 
   lstat(p: PathLike): Stats {
-    return this.stat(p, { follow: false });
+    const n = this.path(p);
+    this.check(this.x.wfs_x_stat(this.root, 0, n), 'lstat', p);
+    return this.stats();
   }
 
   fstat(h: number): Stats {
-    this.live();
+    this.handle(h, 'fstat');
     this.check(this.x.wfs_x_stat(h, WFS_X_EMPTY_PATH, 0), 'fstat', h);
     return this.stats();
   }
@@ -362,7 +384,7 @@ export class Filesystem {
   }
 
   fchmod(h: number, mode: number): void {
-    this.live();
+    this.handle(h, 'fchmod');
     this.check(this.x.wfs_x_chmod(h, WFS_X_EMPTY_PATH, 0, mode), 'fchmod', h);
   }
 
@@ -379,7 +401,7 @@ export class Filesystem {
   }
 
   futimes(h: number, atimeNs: bigint | null | 'now', mtimeNs: bigint | null | 'now'): void {
-    this.live();
+    this.handle(h, 'futimes');
     this.check(this.x.wfs_x_utimens(h, WFS_X_EMPTY_PATH, 0, ...times(atimeNs, mtimeNs)), 'futimes', h);
   }
 
@@ -416,7 +438,7 @@ export class Filesystem {
   }
 
   ftruncate(h: number, size: number | bigint): void {
-    this.live();
+    this.handle(h, 'ftruncate');
     this.check(this.x.wfs_fd_filestat_set_size(h, BigInt(size)), 'ftruncate', h);
   }
 
@@ -464,7 +486,7 @@ export class Filesystem {
   symlink(target: PathLike, p: PathLike): void {
     this.live();
     const t = typeof target === 'string' ? enc.encode(target) : target;
-    if (t.length > this.core.pathMax) throw new FsError(37, 'symlink', String(p));
+    if (t.length > this.core.pathMax) throw new FsError(37, 'symlink', show(p));
     const n1 = this.core.setPath1(t);
     const n2 = this.path(p, true);
     this.check(this.x.wfs_path_symlink(n1, this.root, n2), 'symlink', p);
@@ -537,7 +559,7 @@ export class Filesystem {
     const n = this.path(p);
     const n2 = this.xname(name);
     const v = typeof value === 'string' ? enc.encode(value) : value;
-    if (v.length > this.core.dataMax) throw new FsError(1, 'setxattr', String(p));
+    if (v.length > this.core.dataMax) throw new FsError(1, 'setxattr', show(p));
     this.core.sync();
     this.core.u8.set(v, this.core.dataAddr);
     this.check(this.x.wfs_x_setxattr(this.root, opts.follow === false ? 0 : WFS_X_FOLLOW, n, n2, v.length, flags), 'setxattr', p);
@@ -563,20 +585,20 @@ export class Filesystem {
    * EACCES, EMFILE, ENOTCAPABLE. */
   open(p: PathLike, flags: number | string = O_RDONLY, mode = 0o666): number {
     const f = typeof flags === 'string' ? FLAG_STRINGS[flags] : flags;
-    if (f === undefined) throw new FsError(28, 'open', String(p), `unknown flags '${String(flags)}'`);
+    if (f === undefined) throw new FsError(28, 'open', show(p), `unknown flags '${String(flags)}'`);
     const n = this.path(p);
     this.check(this.x.wfs_x_open(this.root, 0, n, f, mode), 'open', p);
     return this.core.r32(0);
   }
 
   close(h: number): void {
-    this.live();
+    this.handle(h, 'close');
     this.check(this.x.wfs_fd_close(h), 'close', h);
   }
 
   /** Reads into buf (at the handle's position, or at `position`); returns bytes read (0 at EOF). */
   read(h: number, buf: Uint8Array, position?: number | bigint): number {
-    this.live();
+    this.handle(h, 'read');
     let done = 0;
     while (done < buf.length) {
       const len = Math.min(buf.length - done, this.core.dataMax);
@@ -595,7 +617,7 @@ export class Filesystem {
 
   /** Writes buf (at the handle's position, the end with O_APPEND, or `position`). */
   write(h: number, buf: Uint8Array | string, position?: number | bigint): number {
-    this.live();
+    this.handle(h, 'write');
     const b = typeof buf === 'string' ? enc.encode(buf) : buf;
     let done = 0;
     do {
@@ -622,24 +644,24 @@ export class Filesystem {
 
   /** whence: 0 SET, 1 CUR, 2 END. Returns the new position. */
   seek(h: number, offset: number | bigint, whence = 0): bigint {
-    this.live();
+    this.handle(h, 'seek');
     this.check(this.x.wfs_fd_seek(h, BigInt(offset), whence), 'seek', h);
     return this.core.rBig(0);
   }
 
   fsync(h: number): void {
-    this.live();
+    this.handle(h, 'fsync');
     this.check(this.x.wfs_fd_sync(h), 'fsync', h);
   }
 
   fdatasync(h: number): void {
-    this.live();
+    this.handle(h, 'fdatasync');
     this.check(this.x.wfs_fd_datasync(h), 'fdatasync', h);
   }
 
   /** fallocate(mode, offset, length); mode 0 grows the file like posix_fallocate. */
   fallocate(h: number, offset: number | bigint, length: number | bigint, mode = 0): void {
-    this.live();
+    this.handle(h, 'fallocate');
     this.check(this.x.wfs_x_allocate(h, mode, BigInt(offset), BigInt(length)), 'fallocate', h);
   }
 

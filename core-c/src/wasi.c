@@ -795,9 +795,17 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
         ino = parent->ino, type = WASI_FILETYPE_DIRECTORY;
       } else {
         ino = ino_for_key(d->key_dev, dino);
-        if (dtype == 0) { /* DT_UNKNOWN: ask the host */
-          int32_t sr = SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS, &g_sstx));
-          if (sr >= 0) type = wasi_filetype(g_sstx.stx_mode);
+        /* getdents' d_ino of a mount point is the directory underneath, so a directory entry
+         * (or one of unknown type) is stat'ed (the seed stats every entry; files are never
+         * mount points in practice, so they keep the cheap path). */
+        if (dtype == 0 || dtype == 4) {
+          dentry_t *c = dentry_find(d, name, len);
+          if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) {
+            ino = c->ino;
+          } else if (SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS, &g_sstx)) >= 0) {
+            type = wasi_filetype(g_sstx.stx_mode);
+            ino = ino_for_key(((uint64_t)g_sstx.stx_dev_major << 32) | g_sstx.stx_dev_minor, g_sstx.stx_ino);
+          }
         }
       }
       if ((e = snap_add(s, name, len, type, ino, doff))) {
