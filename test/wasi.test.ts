@@ -651,8 +651,9 @@ test('WASI class: node:wasi behaviours (start returns the exit code, twice throw
   const trap = new WebAssembly.Instance(new WebAssembly.Module(TRAP), w2.getImportObject() as unknown as WebAssembly.Imports);
   assert.throws(() => w2.start(trap), (e: Error) => e instanceof WebAssembly.RuntimeError);
   w2.close();
-  assert.throws(() => new WASI({ mode: 'lisafs' }), /lisafs mode is not implemented yet/);
-  assert.throws(() => new WASI({ mode: 'lisafs', gofer: 'worker' }), /lisafs mode is not implemented yet/);
+  new WASI({ mode: 'lisafs' }).close(); // no preopen: no gofer is started
+  assert.throws(() => new WASI({ mode: 'lisafs', gofer: 'thread' as 'worker' }), /gofer must be 'worker' or 'process'/);
+  assert.throws(() => new WASI({ mode: 'nfs' as 'lisafs' }), /mode must be 'directfs' or 'lisafs'/);
   assert.throws(() => new WASI({ gofer: 'process' }), /only meaningful with mode 'lisafs'/);
   assert.throws(() => new WASI({ version: 'unstable' as 'preview1' }), /preview1/);
   assert.throws(() => new WASI({ preopens: { '/x': join(tmp, 'does-not-exist') } }), /cannot open preopen directory/);
@@ -699,9 +700,11 @@ test('cli: usage errors exit 2 with a message', () => {
   r = cli(['run', '--dir', join(tmp, 'nodir'), exit7]);
   assert.is(r.status, 2);
   assert.match(r.stderr, /nodir' does not exist/);
-  r = cli(['run', '--mode', 'lisafs', exit7]);
+  r = cli(['run', '--mode', 'lisafs', '--gofer', 'process', '--dir', tmp, exit7]);
+  assert.is(r.status, 7, `lisafs mode runs the guest: ${r.stderr}`);
+  r = cli(['run', '--mode', 'nfs', exit7]);
   assert.is(r.status, 2);
-  assert.match(r.stderr, /lisafs mode is not available yet \(the gofer is not implemented\)/);
+  assert.match(r.stderr, /--mode must be directfs or lisafs/);
   r = cli(['run', '--gofer', 'worker', exit7]);
   assert.is(r.status, 2);
   assert.match(r.stderr, /--gofer/);
