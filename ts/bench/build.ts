@@ -7,7 +7,7 @@
  * flags are kept in OUTPUT.flags).
  * Owns: build/native/, build/bench/. Must not: touch build.sh's outputs.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -75,17 +75,15 @@ export async function buildSqlite(root: string, say: (line: string) => void): Pr
   if (!upToDate(native, inputs, SQLITE_NATIVE_FLAGS)) {
     say(`cc ${SQLITE_NATIVE_FLAGS.join(' ')} -> ${native} (SQLite amalgamation, takes a while)`);
     jobs.push(new Promise<void>((resolve, reject) => {
-      import('node:child_process').then(({ spawn }) => {
-        const args = [...SQLITE_NATIVE_FLAGS, `-I${dirname(s.header)}`, '-o', native, s.driver, s.amalgamation];
-        const p = spawn('cc', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-        p.on('error', reject);
-        p.on('close', (code) => {
-          if (code !== 0) reject(new Error(`cc failed for the SQLite workload:\n${err}`));
-          else { writeFileSync(`${native}.flags`, SQLITE_NATIVE_FLAGS.join(' ')); resolve(); }
-        });
-      }, reject);
+      const args = [...SQLITE_NATIVE_FLAGS, `-I${dirname(s.header)}`, '-o', native, s.driver, s.amalgamation];
+      const p = spawn('cc', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      p.on('error', reject);
+      p.on('close', (code) => {
+        if (code !== 0) reject(new Error(`cc failed for the SQLite workload:\n${err}`));
+        else { writeFileSync(`${native}.flags`, SQLITE_NATIVE_FLAGS.join(' ')); resolve(); }
+      });
     }));
   }
   if (!upToDate(wasm, inputs, SQLITE_WASM_FLAGS)) {

@@ -268,6 +268,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
       prog.done += (runs + opts.warmup) * active.length;
       continue;
     }
+    prog.say(`${w.id}: ${opts.warmup} warm-up + ${runs} runs x ${active.length} runtimes`);
     for (let round = 0; round < runs + opts.warmup; round++) {
       const warm = round < opts.warmup;
       for (const r of active) {
