@@ -815,7 +815,7 @@ test('loader: lisafs imports answer -EOPNOTSUPP and say the gofer is missing', (
   const mem = new WebAssembly.Memory({ initial: 1 });
   new Uint8Array(mem.buffer).set(enc.encode('dir/sock'), 100);
   const imp = lisafsImports(['fallback', 'open'], (n) => seen.push(n), () => mem);
-  assert.is(imp['fallback']!(2, 100, 8), -95);
+  assert.is(imp['fallback']!(2, 0, 100, 8, 0, 0, 0, 0), -95); // (op, mount, path, len, name, buf, size, arg)
   assert.is(imp['open']!(), -95);
   assert.equal(seen, ['lisafs.fallback(setxattr, "dir/sock")', 'lisafs.open']);
   assert.match(LISAFS_UNAVAILABLE, /needs the gofer \(lisafs\), which is not available yet/);

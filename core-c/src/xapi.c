@@ -49,23 +49,27 @@ static werr_t x_parent(uint32_t fd, uint32_t len1, uint64_t need, walk_t *w) {
 
 static int is_opath_type(const dentry_t *d) { return d_is_lnk(d) || d_type(d) == L_S_IFSOCK; }
 
-/* The seed's gofer fallback: directfs has no usable FD (O_PATH) for this operation. Sends the
- * file's path from its mount root to the `lisafs` import. Errors: whatever the gofer answers
- * (EOPNOTSUPP while none is attached), ENAMETOOLONG. */
-static werr_t via_lisafs(uint32_t op, dentry_t *d) {
+/* The seed's gofer fallback (ensureLisafsControlFD + the RPC): directfs has no usable FD for
+ * this operation (O_PATH FDs of symlinks and sockets, or no parent for the root). Sends d's path
+ * from its mount root to the `lisafs` import. Errors: whatever the gofer answers (EOPNOTSUPP
+ * while none is attached), ENOENT (d was deleted), ENAMETOOLONG. */
+static werr_t via_lisafs(uint32_t op, dentry_t *d, const char *name, void *buf, uint32_t size, uint32_t arg) {
   static char path[WFS_PATH_MAX + 1];
   uint32_t pos = WFS_PATH_MAX;
   path[pos] = 0;
-  for (dentry_t *c = d; c && c->parent; c = c->parent) {
+  dentry_t *c = d;
+  for (; c && c->parent; c = c->parent) {
     if (c->name_len + 1 > pos) return WASI_ENAMETOOLONG;
     pos -= c->name_len;
     memcpy(path + pos, c->name, c->name_len);
     path[--pos] = '/';
   }
-  if (!d->parent && !(d->flags & D_ROOT)) return WASI_ENOENT; /* deleted */
+  if (!c || !(c->flags & D_ROOT)) return WASI_ENOENT; /* deleted: no path to walk */
   g_counters[C_RPCS]++;
-  int32_t r = lisafs_fallback(op, path + pos, WFS_PATH_MAX - pos);
-  return r < 0 ? HOSTERR(r) : 0;
+  int32_t r = lisafs_fallback(op, c->mount_id, path + pos, WFS_PATH_MAX - pos, name, buf, size, arg);
+  if (r < 0) return HOSTERR(r);
+  g_io.r[0] = (uint32_t)r;
+  return 0;
 }
 
 WFS_EXPORT(wfs_x_open) uint32_t wfs_x_open(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t lflags, uint32_t mode) {
@@ -142,7 +146,9 @@ WFS_EXPORT(wfs_x_chmod) uint32_t wfs_x_chmod(uint32_t fd, uint32_t flags, uint32
     r = SYS(host_fchmod(hfd, mode & 07777));
   }
   if (r == -9) { /* EBADF: an O_PATH FD (socket, or a file we may not read) */
-    if (!d->parent) return via_lisafs(LISAFS_OP_SETSTAT, d);
+    static uint32_t m;
+    m = mode & 07777;
+    if (!d->parent) return via_lisafs(LISAFS_OP_SETSTAT, d, NULL, &m, 4, 0x2);
     int32_t pfd;
     if ((e = dentry_dir_fd(d->parent, &pfd))) return e;
     r = SYS(host_fchmodat(pfd, d->name, mode & 07777, L_AT_SYMLINK_NOFOLLOW));
@@ -187,7 +193,11 @@ WFS_EXPORT(wfs_x_utimens) uint32_t wfs_x_utimens(uint32_t fd, uint32_t flags, ui
   l_timespec_t ts[2];
   ts[0] = which & 1 ? ts_from_ns(atime) : (l_timespec_t){0, which & 2 ? L_UTIME_NOW : L_UTIME_OMIT};
   ts[1] = which & 4 ? ts_from_ns(mtime) : (l_timespec_t){0, which & 8 ? L_UTIME_NOW : L_UTIME_OMIT};
-  if (d_is_lnk(d) && !d->parent) return via_lisafs(LISAFS_OP_SETSTAT, d);
+  if (d_is_lnk(d) && !d->parent) {
+    static l_timespec_t t2[2];
+    t2[0] = ts[0], t2[1] = ts[1];
+    return via_lisafs(LISAFS_OP_SETSTAT, d, NULL, t2, sizeof t2, 0x20 | 0x40);
+  }
   return set_times(d, ts);
 }
 
@@ -267,8 +277,8 @@ WFS_EXPORT(wfs_x_getxattr) uint32_t wfs_x_getxattr(uint32_t fd, uint32_t flags, 
   int32_t hfd = -1;
   int lisafs;
   if ((e = xattr_fd(d, &hfd, &lisafs))) return e;
-  if (lisafs) return via_lisafs(LISAFS_OP_GETXATTR, d);
   if (size > WFS_DATA_MAX) size = WFS_DATA_MAX;
+  if (lisafs) return via_lisafs(LISAFS_OP_GETXATTR, d, g_io.path2, g_io.data, size, 0);
   int32_t r = SYS(host_fgetxattr(hfd, g_io.path2, size ? g_io.data : NULL, size));
   if (r < 0) return HOSTERR(r);
   g_io.r[0] = (uint32_t)r;
@@ -285,7 +295,7 @@ WFS_EXPORT(wfs_x_setxattr) uint32_t wfs_x_setxattr(uint32_t fd, uint32_t flags, 
   int32_t hfd = -1;
   int lisafs;
   if ((e = xattr_fd(d, &hfd, &lisafs))) return e;
-  if (lisafs) return via_lisafs(LISAFS_OP_SETXATTR, d);
+  if (lisafs) return via_lisafs(LISAFS_OP_SETXATTR, d, g_io.path2, g_io.data, vlen, xflags);
   int32_t r = SYS(host_fsetxattr(hfd, g_io.path2, g_io.data, vlen, (int32_t)xflags));
   dentry_meta_stale(d);
   return r < 0 ? HOSTERR(r) : 0;
@@ -299,8 +309,8 @@ WFS_EXPORT(wfs_x_listxattr) uint32_t wfs_x_listxattr(uint32_t fd, uint32_t flags
   int32_t hfd = -1;
   int lisafs;
   if ((e = xattr_fd(d, &hfd, &lisafs))) return e;
-  if (lisafs) return via_lisafs(LISAFS_OP_LISTXATTR, d);
   if (size > WFS_DATA_MAX) size = WFS_DATA_MAX;
+  if (lisafs) return via_lisafs(LISAFS_OP_LISTXATTR, d, NULL, g_io.data, size, 0);
   int32_t r = SYS(host_flistxattr(hfd, size ? (char *)g_io.data : NULL, size));
   if (r < 0) return HOSTERR(r);
   g_io.r[0] = (uint32_t)r;
@@ -315,7 +325,7 @@ WFS_EXPORT(wfs_x_removexattr) uint32_t wfs_x_removexattr(uint32_t fd, uint32_t f
   int32_t hfd = -1;
   int lisafs;
   if ((e = xattr_fd(d, &hfd, &lisafs))) return e;
-  if (lisafs) return via_lisafs(LISAFS_OP_REMOVEXATTR, d);
+  if (lisafs) return via_lisafs(LISAFS_OP_REMOVEXATTR, d, g_io.path2, NULL, 0, 0);
   int32_t r = SYS(host_fremovexattr(hfd, g_io.path2));
   dentry_meta_stale(d);
   return r < 0 ? HOSTERR(r) : 0;

@@ -236,13 +236,13 @@ export function lisafsImports(names: readonly string[], noted: (what: string) =>
 
 const LISAFS_OPS = ['', 'getxattr', 'setxattr', 'listxattr', 'removexattr', 'setstat'];
 
-/** "lisafs.fallback(setxattr, "a/b")" for fallback(op, path, path_len) (imports.h); the path is
- * decoded for this message only. Other names are shown bare. */
+/** "lisafs.fallback(setxattr, "a/b")" for fallback(op, mount, path, path_len, ...) (imports.h);
+ * the path is decoded for this message only. Other names are shown bare. */
 function describeLisafs(name: string, args: unknown[], mem: WebAssembly.Memory | null): string {
   if (name !== 'fallback' || typeof args[0] !== 'number') return `lisafs.${name}`;
   const op = LISAFS_OPS[args[0]] ?? `op ${args[0]}`;
-  const ptr = Number(args[1]) >>> 0;
-  const len = Number(args[2]) >>> 0;
+  const ptr = Number(args[2]) >>> 0;
+  const len = Number(args[3]) >>> 0;
   let path = '?';
   if (mem && ptr + len <= mem.buffer.byteLength) {
     path = new TextDecoder().decode(new Uint8Array(mem.buffer, ptr, Math.min(len, 4096)));

@@ -159,15 +159,20 @@ WFS_IMPORT(now_ns) int64_t host_now_ns(void);
 
 /* The `lisafs` import module: operations directfs cannot do with its own FDs and that need the
  * gofer (the seed's controlFDLisa fallbacks: xattrs and chmod on O_PATH FDs of symlinks and
- * sockets, set-times/chmod on a mount-root symlink or socket, bind/connect of Unix sockets).
- * `path` is the file's path from its mount root (names joined by '/', NUL-terminated), `mount`
- * the preopen it belongs to. Returns >= 0 or -errno; until a gofer is attached the host answers
- * -EOPNOTSUPP and records the reason for the embedder. */
+ * sockets, set-times/chmod on a mount-root symlink or socket). The host walks `path` (names from
+ * the root of mount `mount`, joined by '/', NUL-terminated) from that mount's root with one Walk
+ * RPC, as ensureLisafsControlFD does, then sends the op:
+ *   GETXATTR    name, buf/size out -> value length (size 0: the length only)
+ *   SETXATTR    name, buf/size in, arg = XATTR_CREATE/REPLACE flags
+ *   LISTXATTR   buf/size out (NUL-separated names) -> length
+ *   REMOVEXATTR name
+ *   SETSTAT     arg = STATX_MODE: buf -> u32 mode; arg = STATX_ATIME|STATX_MTIME: buf -> l_timespec_t[2]
+ * Returns >= 0 or -errno; without a gofer the host answers -EOPNOTSUPP and records why. */
 #define LISAFS_OP_GETXATTR 1
 #define LISAFS_OP_SETXATTR 2
 #define LISAFS_OP_LISTXATTR 3
 #define LISAFS_OP_REMOVEXATTR 4
 #define LISAFS_OP_SETSTAT 5
-__attribute__((import_module("lisafs"), import_name("fallback"))) int32_t lisafs_fallback(uint32_t op, const char *path, uint32_t path_len);
+__attribute__((import_module("lisafs"), import_name("fallback"))) int32_t lisafs_fallback(uint32_t op, uint32_t mount, const char *path, uint32_t path_len, const char *name, void *buf, uint32_t size, uint32_t arg);
 
 #endif
