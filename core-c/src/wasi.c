@@ -394,6 +394,13 @@ static werr_t sync_after_write(gfd_t *g, int32_t fd) {
 
 static werr_t check_iovcnt(uint32_t n) { return n > WFS_IOV_MAX ? WASI_EINVAL : 0; }
 
+/* Total bytes of the n iovecs in g_io (a zero-length transfer needs no syscall). */
+static uint64_t iov_total(uint32_t n) {
+  uint64_t t = 0;
+  for (uint32_t i = 0; i < n; i++) t += g_io.iovs[2 * i + 1];
+  return t;
+}
+
 /* Waits until a non-blocking stream FD is ready (stdio set non-blocking by someone else). */
 static void wait_ready(int32_t fd, int16_t events) {
   static l_pollfd_t p;
@@ -406,6 +413,10 @@ static void wait_ready(int32_t fd, int16_t events) {
 static werr_t do_read(gfd_t *g, uint32_t mem, uint32_t n, int64_t off, int positional) {
   werr_t e = check_iovcnt(n);
   if (e) return e;
+  if (iov_total(n) == 0) {
+    g_io.r[0] = 0;
+    return 0;
+  }
   int32_t fd;
   e = io_fd(g, 0, &fd);
   if (e) return e;
@@ -430,6 +441,10 @@ static werr_t do_read(gfd_t *g, uint32_t mem, uint32_t n, int64_t off, int posit
 static werr_t do_write(gfd_t *g, uint32_t mem, uint32_t n, int64_t off, int positional) {
   werr_t e = check_iovcnt(n);
   if (e) return e;
+  if (iov_total(n) == 0) {
+    g_io.r[0] = 0;
+    return 0;
+  }
   int32_t fd;
   e = io_fd(g, 1, &fd);
   if (e) return e;
