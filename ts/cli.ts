@@ -5,20 +5,25 @@
  * Owns: argument parsing with wasmtime's conventions (`--dir HOST[::GUEST]`, `--env K=V`, options
  * end at the module path), exit codes (the guest's code; 134 for a trap; 2 for usage errors, a
  * missing or invalid module, or a missing --dir directory; 1 for an internal failure), and the
- * `demo` subcommand. Must not: implement WASI or filesystem behaviour (ts/wasi and the core do).
+ * `demo` subcommand, and checkpoint/restore of a running guest (`run --checkpoint`, `restore`:
+ * exit 75 after a checkpoint, 65 for a refused image, 67 when the host changed since).
+ * Must not: implement WASI or filesystem behaviour (ts/wasi and the core do).
  */
 
-import { writeSync, statSync, readFileSync, mkdtempSync, readdirSync, lstatSync, readlinkSync, rmSync, existsSync } from 'node:fs';
+import { writeSync, statSync, readFileSync, mkdtempSync, readdirSync, lstatSync, readlinkSync, rmSync, existsSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WASI, type WASIOptions } from './wasi/index.js';
+import { WASI, CHECKPOINTED, type WASIOptions } from './wasi/index.js';
+import { prepareCheckpointable, NotCheckpointableError } from './checkpoint/guest.js';
+import { CorruptionError, ImageError } from './checkpoint/image.js';
 
 const USAGE = `wasi-directfs — run WebAssembly WASI (preview1) guests over host directories, directfs-style
 
 Usage:
   wasi-directfs run [OPTIONS] MODULE.wasm [ARGS...]
   wasi-directfs MODULE.wasm [ARGS...]          (run without options, as wasmtime allows)
+  wasi-directfs restore [RESTORE-OPTIONS] IMAGE
   wasi-directfs demo [--keep]
   wasi-directfs help | --help | -h
 
@@ -26,6 +31,12 @@ Subcommands:
   run     Run MODULE.wasm (a WASI preview1 command). Options come before the module path;
           everything after it is passed to the guest (its argv[0] is MODULE as given).
           The exit code is the guest's; a trap exits 134 with one line on stderr.
+  restore Resume a guest checkpointed by run --checkpoint, in this (new) process, from any
+          working directory: the image holds the instrumented module, the guest's memory and
+          stack, its args and env, and the filesystem state (mounts by host path, open files with
+          offsets, inode numbers, contents of files deleted while open). Every open file is
+          re-opened by name and checked against the host first. The guest continues from the
+          WASI call it was stopped in; stdio are this process's. Exit code: the guest's.
   demo    Run build/guests/demo.wasm over a fresh temporary directory mounted at /work, then
           print the host-side listing of that directory and the core's counters.
           --keep leaves the temporary directory in place (it is removed by default).
@@ -47,15 +58,39 @@ Options of run:
   --max-fds N                   Guest fd table size (default: the core's).
   --max-dentries N              Cached dentries before LRU eviction (default: the core's).
   --host-fd-budget N            Host FDs kept open by cached dentries (default: the core's).
+  --checkpoint FILE             Make the run checkpointable (binaryen's asyncify is applied to
+                                the module at load time; without this option the module runs
+                                untouched), stop the guest at its first WASI call after the
+                                deadline below, write its image to FILE and exit 75.
+                                A module that cannot be checkpointed (no exported memory or
+                                _start, shared memory/threads, memory64, exception handling,
+                                imported mutable globals) is refused before it runs (exit 2).
+                                If the guest ends before the deadline, no image is written and
+                                the exit code is the guest's.
+  --checkpoint-after-ms N       The deadline: N ms after the guest starts.
+  --checkpoint-after-calls N    Or: stop at the guest's N-th WASI call (deterministic).
   --                            End of options: the next argument is the module.
   -h, --help                    Print this text.
+
+Options of restore:
+  --no-validate-size            Accept regular files whose size changed since the checkpoint.
+  --no-validate-mtime           Accept regular files whose mtime changed.
+  --no-validate-identity        Accept files replaced by another file of the same type (another
+                                inode); the guest keeps seeing the saved inode numbers.
+                                (File types are always checked, and a missing file always fails.)
+  --mode directfs|lisafs        Override the mode saved in the image; --gofer worker|process.
+  --checkpoint FILE, --checkpoint-after-ms N, --checkpoint-after-calls N
+                                Checkpoint the resumed guest again.
 
 Environment:
   WASI_DIRECTFS_TRACE=1         Trace every WASI call of the guest on stderr.
   WASI_DIRECTFS_CORE=PATH       Use this core.wasm instead of the one next to the CLI.
 
-Exit codes: the guest's exit code; 134 trap; 2 usage error, missing/invalid module or directory;
-1 internal error.
+Exit codes: the guest's exit code; 134 trap; 2 usage error, missing/invalid module or directory,
+or a module that cannot be checkpointed; 1 internal error; 75 the guest was checkpointed (image
+written, "checkpoint written" on stderr); restore: 65 the image is refused (truncated, corrupted,
+wrong version, not a guest image), 67 the host changed since the checkpoint (stderr names the
+path, the field, the saved and the current value).
 `;
 
 /** A usage error: printed with the prefix, exits 2. */
@@ -76,6 +111,37 @@ interface RunArgs {
   limits: { maxFds?: number; maxDentries?: number; hostFdBudget?: number };
   module: string;
   guestArgs: string[];
+  checkpoint: CheckpointArgs;
+}
+
+interface CheckpointArgs {
+  file: string | null;
+  afterMs?: number;
+  afterCalls?: number;
+}
+
+const CHECKPOINT_FLAGS = ['--checkpoint', '--checkpoint-after-ms', '--checkpoint-after-calls'];
+
+/** Takes a --checkpoint* option (true if it was one). */
+function checkpointFlag(c: CheckpointArgs, flag: string, v: string): boolean {
+  if (flag === '--checkpoint') {
+    if (v === '') throw new UsageError('--checkpoint needs a FILE');
+    c.file = v;
+  } else if (flag === '--checkpoint-after-ms') c.afterMs = count(flag, v);
+  else if (flag === '--checkpoint-after-calls') {
+    c.afterCalls = count(flag, v);
+    if (c.afterCalls === 0) throw new UsageError('--checkpoint-after-calls counts from 1');
+  } else return false;
+  return true;
+}
+
+function checkCheckpointArgs(c: CheckpointArgs): void {
+  if (c.file === null && (c.afterMs !== undefined || c.afterCalls !== undefined)) {
+    throw new UsageError('--checkpoint-after-ms/--checkpoint-after-calls need --checkpoint FILE');
+  }
+  if (c.file !== null && c.afterMs === undefined && c.afterCalls === undefined) {
+    throw new UsageError('--checkpoint needs --checkpoint-after-ms N or --checkpoint-after-calls N');
+  }
 }
 
 /** Splits HOST[::GUEST]; GUEST defaults to HOST (wasmtime's convention). */
@@ -95,7 +161,7 @@ function count(flag: string, v: string): number {
 export function parseRun(argv: readonly string[]): RunArgs | 'help' {
   const r: RunArgs = {
     preopens: [], readonly: [], env: {}, mode: 'directfs', modeGiven: false, interop: 'exclusive', gofer: null, limits: {},
-    module: '', guestArgs: [],
+    module: '', guestArgs: [], checkpoint: { file: null },
   };
   let i = 0;
   for (; i < argv.length; i++) {
@@ -106,7 +172,7 @@ export function parseRun(argv: readonly string[]): RunArgs | 'help' {
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq < 0 ? a : a.slice(0, eq);
     const takes = ['--dir', '--readonly-dir', '--env', '--mode', '--interop', '--gofer', '--max-fds', '--max-dentries',
-      '--host-fd-budget'];
+      '--host-fd-budget', ...CHECKPOINT_FLAGS];
     if (!takes.includes(flag)) throw new UsageError(`unknown option '${a}' (see wasi-directfs --help)`);
     let v: string;
     if (eq >= 0) v = a.slice(eq + 1);
@@ -150,8 +216,10 @@ export function parseRun(argv: readonly string[]): RunArgs | 'help' {
       case '--max-fds': r.limits.maxFds = count(flag, v); break;
       case '--max-dentries': r.limits.maxDentries = count(flag, v); break;
       case '--host-fd-budget': r.limits.hostFdBudget = count(flag, v); break;
+      default: checkpointFlag(r.checkpoint, flag, v);
     }
   }
+  checkCheckpointArgs(r.checkpoint);
   if (r.gofer !== null && r.mode !== 'lisafs' && process.env['WASI_DIRECTFS_MODE'] !== 'lisafs') {
     throw new UsageError('--gofer is only meaningful with --mode lisafs');
   }
@@ -162,15 +230,19 @@ export function parseRun(argv: readonly string[]): RunArgs | 'help' {
   return r;
 }
 
-/** Reads and compiles the module; a missing or invalid file is a UsageError (exit 2). */
-function compileModule(path: string): WebAssembly.Module {
-  let bytes: Buffer;
+/** Reads the module's bytes; a missing file is a UsageError (exit 2). */
+function readModule(path: string): Buffer {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new UsageError(code === 'ENOENT' ? `module '${path}' not found` : `cannot read module '${path}': ${(e as Error).message}`);
   }
+}
+
+/** Reads and compiles the module; a missing or invalid file is a UsageError (exit 2). */
+function compileModule(path: string): WebAssembly.Module {
+  const bytes = readModule(path);
   try {
     return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
@@ -227,14 +299,36 @@ function execute(module: WebAssembly.Module, name: string, opts: WASIOptions): R
   }
 }
 
-function run(argv: readonly string[]): number {
+async function run(argv: readonly string[]): Promise<number> {
   const r = parseRun(argv);
   if (r === 'help') {
     writeSync(1, USAGE);
     return 0;
   }
-  const module = compileModule(r.module);
+  const ck = r.checkpoint;
+  let module: WebAssembly.Module;
+  let checkpoint: WASIOptions['checkpoint'];
+  if (ck.file !== null) { // only now is the module instrumented (asyncify); plain runs load it as is
+    const bytes = readModule(r.module);
+    if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) throw new UsageError(`'${r.module}' is not a valid WebAssembly module`);
+    let prepared;
+    try {
+      prepared = await prepareCheckpointable(bytes, `'${r.module}'`);
+    } catch (e) {
+      if (e instanceof NotCheckpointableError) throw new UsageError(e.message);
+      throw e;
+    }
+    module = prepared.module;
+    checkpoint = {
+      prepared,
+      ...(ck.afterMs !== undefined ? { afterMs: ck.afterMs } : {}),
+      ...(ck.afterCalls !== undefined ? { afterCalls: ck.afterCalls } : {}),
+    };
+  } else {
+    module = compileModule(r.module);
+  }
   checkDirs(r.preopens);
+  const started = performance.now();
   const ran = execute(module, r.module, {
     version: 'preview1',
     args: r.guestArgs,
@@ -246,10 +340,113 @@ function run(argv: readonly string[]): number {
     returnOnExit: true,
     ...(r.modeGiven ? { mode: r.mode } : {}),
     ...(r.gofer !== null ? { gofer: r.gofer } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
   });
-  if (ran.code !== 0 && ran.code !== 134 && ran.wasi.lisafsMessage) say(`note: ${ran.wasi.lisafsMessage}`);
+  const code = finishRun(ran, ck, started);
   ran.wasi.close();
+  return code;
+}
+
+/** After a run: writes the image of a checkpointed guest (exit 75) or reports that it ended
+ * before the deadline; otherwise the guest's exit code. */
+function finishRun(ran: Ran, ck: CheckpointArgs, started: number): number {
+  const image = ran.wasi.checkpointImage;
+  if (ck.file !== null && image !== null && ran.code === CHECKPOINTED) {
+    const tmp = `${ck.file}.tmp-${process.pid}`;
+    writeFileSync(tmp, image);
+    renameSync(tmp, ck.file);
+    say(`checkpoint written to ${ck.file} (${image.length} bytes): the guest was stopped in ${ran.wasi.stoppedIn ?? '?'} `
+      + `after ${Math.round(performance.now() - started)} ms; resume it with: wasi-directfs restore ${ck.file}`);
+    return CHECKPOINTED;
+  }
+  if (ck.file !== null && ran.code !== 134) say(`note: the guest ended (exit ${ran.code}) before the checkpoint deadline; no image was written`);
+  if (ran.code !== 0 && ran.code !== 134 && ran.wasi.lisafsMessage) say(`note: ${ran.wasi.lisafsMessage}`);
   return ran.code;
+}
+
+const EXIT_IMAGE_REFUSED = 65;
+const EXIT_HOST_CHANGED = 67;
+
+async function restore(argv: readonly string[]): Promise<number> {
+  const validate = { size: true, mtime: true, identity: true };
+  const ck: CheckpointArgs = { file: null };
+  let mode: 'directfs' | 'lisafs' | undefined;
+  let gofer: 'worker' | 'process' | undefined;
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') {
+      writeSync(1, USAGE);
+      return 0;
+    }
+    if (a === '--no-validate-size') validate.size = false;
+    else if (a === '--no-validate-mtime') validate.mtime = false;
+    else if (a === '--no-validate-identity') validate.identity = false;
+    else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const flag = eq < 0 ? a : a.slice(0, eq);
+      if (!['--mode', '--gofer', ...CHECKPOINT_FLAGS].includes(flag)) throw new UsageError(`restore: unknown option '${a}' (see wasi-directfs --help)`);
+      let v: string;
+      if (eq >= 0) v = a.slice(eq + 1);
+      else {
+        if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+        v = argv[++i]!;
+      }
+      if (flag === '--mode') {
+        if (v !== 'directfs' && v !== 'lisafs') throw new UsageError(`--mode must be directfs or lisafs, got '${v}'`);
+        mode = v;
+      } else if (flag === '--gofer') {
+        if (v !== 'worker' && v !== 'process') throw new UsageError(`--gofer must be worker or process, got '${v}'`);
+        gofer = v;
+      } else checkpointFlag(ck, flag, v);
+    } else if (file === undefined) file = a;
+    else throw new UsageError(`restore takes one IMAGE file, got also '${a}'`);
+  }
+  checkCheckpointArgs(ck);
+  if (file === undefined) throw new UsageError('restore needs an IMAGE file (see wasi-directfs --help)');
+  let image: Buffer;
+  try {
+    image = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read image '${file}': ${(e as Error).message}`);
+  }
+  let wasi: WASI;
+  const started = performance.now();
+  try {
+    wasi = WASI.restore(image, {
+      validate, returnOnExit: true,
+      ...(mode ? { mode } : {}), ...(gofer ? { gofer } : {}),
+      ...(ck.file !== null ? { checkpoint: { ...(ck.afterMs !== undefined ? { afterMs: ck.afterMs } : {}), ...(ck.afterCalls !== undefined ? { afterCalls: ck.afterCalls } : {}) } } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ImageError) {
+      say(`${e.message} (${file})`);
+      return EXIT_IMAGE_REFUSED;
+    }
+    if (e instanceof CorruptionError) {
+      const hint = ['size', 'mtime', 'identity'].includes(e.field) ? ` (accept it with --no-validate-${e.field})` : '';
+      say(`${e.message}${hint}`);
+      say(`restore refused: path=${e.path} field=${e.field} saved=${e.saved} current=${e.current}`);
+      return EXIT_HOST_CHANGED;
+    }
+    throw e;
+  }
+  let code: number;
+  try {
+    code = wasi.resume();
+  } catch (e) {
+    if (e instanceof ImageError) {
+      say(`${e.message} (${file})`);
+      wasi.close();
+      return EXIT_IMAGE_REFUSED;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    say(`trap in the restored guest: ${msg.split('\n')[0]}`);
+    code = 134;
+  }
+  const out = finishRun({ code, wasi }, ck, started);
+  wasi.close();
+  return out;
 }
 
 // ---- demo ------------------------------------------------------------------------------------
@@ -327,7 +524,7 @@ function demo(argv: readonly string[]): number {
 
 // ---- main ------------------------------------------------------------------------------------
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined) {
@@ -338,9 +535,10 @@ export function main(argv: readonly string[]): number {
       writeSync(1, USAGE);
       return 0;
     }
-    if (cmd === 'run') return run(rest);
+    if (cmd === 'run') return await run(rest);
+    if (cmd === 'restore') return await restore(rest);
     if (cmd === 'demo') return demo(rest);
-    if (cmd.endsWith('.wasm')) return run(argv); // `wasi-directfs x.wasm` as wasmtime allows
+    if (cmd.endsWith('.wasm')) return await run(argv); // `wasi-directfs x.wasm` as wasmtime allows
     throw new UsageError(`unknown subcommand '${cmd}' (see wasi-directfs --help)`);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -353,4 +551,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -17,14 +17,16 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { openRoot } from '../host/hostfd.js';
+import { openRoot, closeHostFd } from '../host/hostfd.js';
 import { LisafsClient } from '../lisafs/client.js';
 import { withEnvDefaults } from '../fs.js';
-import { loadCore, type Core } from '../core/loader.js';
+import { loadCore, type Core, type CoreExports } from '../core/loader.js';
 import { WFS_INIT_SHARED, COUNTER_NAMES } from '../core/abi.js';
 import { GuestMemory } from './memory.js';
 import { Preview1, StringTable, WasiExit, buildPreview1, type Preview1Imports } from './preview1.js';
 import { errnoName, WASI_ENAMETOOLONG } from './defs.js';
+import { CorruptionError, ImageError, decodeImage, encodeImage, type ImageHeader, type MountRecord } from '../checkpoint/image.js';
+import { GuestStopper, coreStreamSlots, type GuestResume, type PreparedModule, type StopPolicy } from '../checkpoint/guest.js';
 
 export { WasiExit } from './preview1.js';
 
@@ -60,6 +62,52 @@ export interface WASIOptions {
   /** Guest paths (keys of `preopens`) mounted without any write right. */
   readonlyPreopens?: readonly string[];
   limits?: WASILimits;
+  /** Checkpointing (ts/checkpoint/guest.ts): the guest must be instantiated from
+   * `checkpoint.prepared.module` (made by prepareCheckpointable(), which applies binaryen's asyncify).
+   * At the first WASI call after `afterMs` ms of start() (or the `afterCalls`-th call, or after
+   * requestCheckpoint()) the guest stops, start() returns CHECKPOINTED, and the image is in
+   * `checkpointImage` (and passed to onCheckpoint). */
+  checkpoint?: WASICheckpointOptions;
+}
+
+export interface WASICheckpointOptions extends StopPolicy {
+  prepared: PreparedModule;
+  onCheckpoint?: (image: Uint8Array) => void;
+}
+
+/** start()'s / resume()'s result when the guest was stopped by a checkpoint (EX_TEMPFAIL: the run
+ * is suspended, not finished). */
+export const CHECKPOINTED = 75;
+
+/** Options of WASI.restore(). */
+export interface WASIRestoreOptions {
+  /** Validation of the host files against the image (each on by default). */
+  validate?: { size?: boolean; mtime?: boolean; identity?: boolean };
+  /** Host fds backing the guest's stdio streams in this process (defaults 0, 1, 2). */
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+  returnOnExit?: boolean;
+  /** Override the image's mode (directfs/lisafs) and the gofer placement. */
+  mode?: 'directfs' | 'lisafs';
+  gofer?: 'worker' | 'process';
+  limits?: WASILimits;
+  /** Checkpoint the resumed guest again (the module is the image's own). */
+  checkpoint?: Omit<WASICheckpointOptions, 'prepared'>;
+}
+
+/** The core's checkpoint exports (wfs.h). */
+interface CkptExports {
+  wfs_checkpoint(): number;
+  wfs_restore_buffer(len: number): number;
+  wfs_restore(rootsAddr: number, nRoots: number, check: number): number;
+}
+
+/** What the constructor restores instead of mounting afresh (WASI.restore() builds it). */
+interface RestoreInput {
+  core: Uint8Array;
+  check: number;
+  streams: Map<number, number>;
 }
 
 /** A WASI errno as a JS Error (`code` = 'ENOENT' ...), for the public API. */
@@ -109,8 +157,19 @@ export class WASI {
   private closed = false;
   /** lisafs mode: one gofer connection per preopen (disconnected by close()). */
   private readonly clients: LisafsClient[] = [];
+  /** Checkpointing: the stopper wrapping wasiImport, and what the image's header records. */
+  private readonly stopper: GuestStopper | null = null;
+  private readonly ckpt: WASICheckpointOptions | null = null;
+  private readonly record: { args: string[]; env: Record<string, string>; mounts: MountRecord[]; interop: 'exclusive' | 'shared';
+    mode: 'directfs' | 'lisafs'; limits: WASILimits };
+  /** Restore: the guest state to rewind into, the module and the header of the image. */
+  private resumeState: { guest: GuestResume; module: WebAssembly.Module; prepared: PreparedModule } | null = null;
+  /** The image made by the last checkpoint (null until the guest is stopped). */
+  checkpointImage: Uint8Array | null = null;
+  /** The WASI call the guest was stopped in (after a checkpoint). */
+  stoppedIn: string | null = null;
 
-  constructor(options: WASIOptions = {}) {
+  constructor(options: WASIOptions = {}, restoring?: RestoreInput) {
     if (options === null || typeof options !== 'object') throw new TypeError('wasi-directfs: options must be an object');
     const version = options.version ?? 'preview1';
     if (version !== 'preview1') {
@@ -151,6 +210,19 @@ export class WASI {
     const limits = options.limits ?? {};
     const argTable = new StringTable(args); // throws on a NUL byte, before any host FD is opened
     const envTable = new StringTable(envList);
+    const mounts: MountRecord[] = Object.entries(preopens).map(([guest, host]) => ({ host: String(host), guest, readonly: readonly.has(guest) }));
+    this.record = { args: [...args], env: Object.fromEntries(envList.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+      mounts, interop, mode, limits: { ...limits } };
+    if (options.checkpoint !== undefined) {
+      const c = options.checkpoint;
+      if (c === null || typeof c !== 'object' || !c.prepared || !(c.prepared.module instanceof WebAssembly.Module)) {
+        throw new TypeError('wasi-directfs: options.checkpoint.prepared must come from prepareCheckpointable()');
+      }
+      this.ckpt = c;
+      this.stopper = new GuestStopper(c);
+    } else if (restoring) {
+      this.stopper = new GuestStopper({});
+    }
 
     const core = loadCore({ lisafs: mode === 'lisafs' });
     this.core = core;
@@ -159,12 +231,17 @@ export class WASI {
       let err = x.wfs_init(interop === 'shared' ? WFS_INIT_SHARED : 0, limitOption('maxFds', limits.maxFds),
         limitOption('maxDentries', limits.maxDentries), limitOption('hostFdBudget', limits.hostFdBudget));
       if (err !== 0) throw new WasiError(err, 'wasi-directfs: wfs_init');
-      err = x.wfs_stdio(0, stdin, 1, 0);
-      if (err === 0) err = x.wfs_stdio(1, stdout, 0, 1);
-      if (err === 0) err = x.wfs_stdio(2, stderr, 0, 1);
+      if (restoring) {
+        this.restoreCore(restoring, mounts, gofer, [stdin, stdout, stderr]);
+        this.stopper!.book.streams.clear();
+        for (const [g, i] of restoring.streams) this.stopper!.book.streams.set(g, i);
+      }
+      err = restoring ? 0 : x.wfs_stdio(0, stdin, 1, 0);
+      if (err === 0 && !restoring) err = x.wfs_stdio(1, stdout, 0, 1);
+      if (err === 0 && !restoring) err = x.wfs_stdio(2, stderr, 0, 1);
       if (err !== 0) throw new WasiError(err, 'wasi-directfs: wfs_stdio');
       const enc = new TextEncoder();
-      for (const [guest, host] of Object.entries(preopens)) {
+      for (const [guest, host] of restoring ? [] : Object.entries(preopens)) {
         if (typeof host !== 'string') throw new TypeError(`wasi-directfs: options.preopens['${guest}'] must be a string`);
         const name = enc.encode(guest);
         if (name.length > core.pathMax) throw new WasiError(WASI_ENAMETOOLONG, `wasi-directfs: preopen name ${guest}`);
@@ -191,7 +268,7 @@ export class WASI {
       throw e;
     }
     const p = new Preview1(core, this.mem, argTable, envTable);
-    this.wasiImport = buildPreview1(p);
+    this.wasiImport = this.stopper ? this.stopper.wrap(buildPreview1(p)) : buildPreview1(p);
     unclosed.register(this, core, this);
   }
 
@@ -228,11 +305,25 @@ export class WASI {
   }
 
   /** Runs a command's _start. Returns its exit code (0 when _start returns); with
-   * returnOnExit false, proc_exit ends the process. A trap propagates as an exception. */
+   * returnOnExit false, proc_exit ends the process. A trap propagates as an exception.
+   * With options.checkpoint: returns CHECKPOINTED when the guest was stopped (the image is in
+   * checkpointImage). After WASI.restore(): resumes the guest where it stopped (use resume()). */
   start(instance: WebAssembly.Instance): number {
     const exports = this.bind(instance, 'start');
+    const stopper = this.stopper;
+    if (stopper) {
+      const prepared = this.resumeState?.prepared ?? this.ckpt?.prepared;
+      if (!prepared) throw new Error('wasi-directfs: a restored WASI instance runs through resume()');
+      stopper.bind(instance, prepared.globals);
+      if (this.resumeState) {
+        stopper.startRewind(this.resumeState.guest);
+        this.resumeState = null;
+      }
+    }
     try {
       (exports['_start'] as () => void)();
+      if (stopper?.stopped) return this.finishCheckpoint();
+      if (stopper?.rewindUnfinished) throw new ImageError('the guest returned without reaching the call it was stopped in: the stack data does not belong to this module');
       return 0;
     } catch (e) {
       if (e instanceof WasiExit) {
@@ -241,6 +332,164 @@ export class WASI {
       }
       throw e;
     }
+  }
+
+  /** Stops the guest at its next WASI call (options.checkpoint must be set; callable from an
+   * import the guest calls, or before start()). */
+  requestCheckpoint(): void {
+    if (!this.ckpt || !this.stopper) throw new Error('wasi-directfs: requestCheckpoint() needs options.checkpoint (a prepared module)');
+    this.stopper.request();
+  }
+
+  /** After the stop: the filesystem's image (wfs_checkpoint) and the guest's, in one container. */
+  private finishCheckpoint(): number {
+    const stopper = this.stopper!;
+    const prepared = this.ckpt!.prepared;
+    const st = stopper.collect();
+    const x = this.core.x as CoreExports & CkptExports;
+    const e = x.wfs_checkpoint();
+    if (e !== 0) throw new WasiError(e, 'wasi-directfs: checkpoint of the filesystem');
+    const at = this.core.r32(0);
+    const len = this.core.r32(1);
+    this.core.sync();
+    const core = this.core.u8.slice(at, at + len);
+    const r = this.record;
+    const header: ImageHeader = {
+      kind: 'guest', mounts: r.mounts, interop: r.interop, createdAt: new Date().toISOString(),
+      args: r.args, env: r.env, mode: r.mode, limits: r.limits, stoppedIn: st.stoppedIn, memoryBytes: st.memoryBytes,
+      globals: st.globals, moduleSha256: prepared.originalSha256, streams: [...stopper.book.streams],
+      stdinBytes: stopper.book.stdinBytes,
+    };
+    const image = encodeImage(header, { core, memory: st.memory, stack: st.stack, module: prepared.bytes });
+    this.checkpointImage = image;
+    this.stoppedIn = st.stoppedIn;
+    this.ckpt!.onCheckpoint?.(image);
+    return CHECKPOINTED;
+  }
+
+  /** Restore (constructor): opens the mount roots by mount id (= preopen order), restores the
+   * core image on them (validating every file), and re-attaches the stdio streams to this
+   * process's stdio with the rights and flags they had. Throws CorruptionError on a host
+   * mismatch, ImageError on a malformed core image. */
+  private restoreCore(r: RestoreInput, mounts: readonly MountRecord[], gofer: 'worker' | 'process', stdio: readonly number[]): void {
+    const core = this.core;
+    const x = core.x as CoreExports & CkptExports;
+    if (mounts.length > 32 || mounts.length * 4 > core.pathMax) throw new ImageError(`${mounts.length} mounts (at most 32)`);
+    const fds: number[] = [];
+    for (const m of mounts) {
+      try {
+        if (core.gofer) {
+          const client = LisafsClient.connect({ channel: gofer, root: m.host });
+          this.clients.push(client);
+          fds.push(core.gofer.mount(client));
+        } else {
+          fds.push(openRoot(m.host));
+        }
+      } catch (e) {
+        if (!core.gofer) for (const fd of fds) closeHostFd(fd);
+        const code = (e as { code?: string }).code;
+        if (code === 'ENOENT') throw new CorruptionError(m.host, 'exists', 'yes', 'no');
+        if (code === 'ENOTDIR') throw new CorruptionError(m.host, 'type', 'directory', 'not a directory');
+        throw new Error(`wasi-directfs: restore: cannot open mount root ${m.host}: ${(e as Error).message}`);
+      }
+    }
+    let e = x.wfs_restore_buffer(r.core.length);
+    if (e !== 0) {
+      if (!core.gofer) for (const fd of fds) closeHostFd(fd);
+      throw new WasiError(e, 'wasi-directfs: restore buffer');
+    }
+    const at = core.r32(0);
+    core.sync();
+    core.u8.set(r.core, at);
+    fds.forEach((fd, i) => core.dv.setInt32(core.path2Addr + 4 * i, fd, true));
+    e = x.wfs_restore(core.path2Addr, fds.length, r.check); // owns the root FDs from here, even on failure
+    if (e === 1000) {
+      core.sync();
+      const parts = new TextDecoder().decode(core.data(core.r32(0))).split('\0');
+      throw new CorruptionError(parts[0] ?? '?', parts[1] ?? '?', parts[2] ?? '?', parts[3] ?? '?');
+    }
+    if (e === 28) throw new ImageError('the core part of the image is malformed');
+    if (e !== 0) throw new WasiError(e, 'wasi-directfs: restore');
+    for (const s of coreStreamSlots(r.core)) {
+      const idx = r.streams.get(s.fd);
+      if (idx === undefined || idx < 0 || idx > 2) continue; // not one of ours: stays detached (EBADF)
+      e = x.wfs_stdio(s.fd, stdio[idx]!, idx === 0 ? 1 : 0, idx === 0 ? 0 : 1);
+      if (e !== 0) throw new WasiError(e, 'wasi-directfs: restore stdio');
+      x.wfs_fd_fdstat_set_rights(s.fd, s.rights, 0n); // narrows to what the guest had kept
+      if (s.fdflags !== 0) x.wfs_fd_fdstat_set_flags(s.fd, s.fdflags);
+    }
+  }
+
+  /** Reads a guest checkpoint image (made with options.checkpoint) and restores its filesystem
+   * state in this process: mounts its host directories again, re-opens and validates every open
+   * file (CorruptionError naming path, field, saved and current value), re-attaches stdio. A
+   * truncated, corrupted or wrong-version image is refused (ImageError) before anything is
+   * opened. Then resume() runs the guest on from the WASI call it was stopped in. */
+  static restore(image: Uint8Array, opts: WASIRestoreOptions = {}): WASI {
+    const { header, sections } = decodeImage(image);
+    if (header.kind !== 'guest') throw new ImageError(`this is a ${String(header.kind)} image, not a running guest's (use Filesystem.restore)`);
+    const section = (n: string): Uint8Array => {
+      const v = sections.get(n);
+      if (!v) throw new ImageError(`no ${n} section`);
+      return v;
+    };
+    const core = section('core');
+    const memory = section('memory');
+    const stack = section('stack');
+    const moduleBytes = section('module');
+    const h = header as ImageHeader & Record<string, unknown>;
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((a) => typeof a === 'string');
+    if (!strings(h['args'])) throw new ImageError('malformed header: args');
+    const env = h['env'];
+    if (env === null || typeof env !== 'object' || !Object.values(env).every((v) => typeof v === 'string')) throw new ImageError('malformed header: env');
+    const memoryBytes = h['memoryBytes'];
+    if (typeof memoryBytes !== 'number' || !Number.isInteger(memoryBytes) || memoryBytes % 65536 !== 0 || memory.length > memoryBytes) throw new ImageError('malformed header: memoryBytes');
+    const globals = h['globals'];
+    if (!Array.isArray(globals) || !globals.every((g) => typeof g?.name === 'string' && ['i32', 'i64', 'f32', 'f64'].includes(g?.type) && typeof g?.value === 'string')) {
+      throw new ImageError('malformed header: globals');
+    }
+    const streams = h['streams'];
+    if (!Array.isArray(streams) || !streams.every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => Number.isInteger(n)))) throw new ImageError('malformed header: streams');
+    const mode = opts.mode ?? (h['mode'] === 'lisafs' ? 'lisafs' : 'directfs');
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(moduleBytes as Uint8Array<ArrayBuffer>);
+    } catch (e) {
+      throw new ImageError(`the module section does not compile: ${(e as Error).message}`);
+    }
+    const g = globals as { name: string; type: 'i32' | 'i64' | 'f32' | 'f64'; value: string }[];
+    const prepared: PreparedModule = { module, bytes: moduleBytes, originalSha256: String(h['moduleSha256'] ?? ''), globals: g.map(({ name, type }) => ({ name, type })) };
+    const v = opts.validate ?? {};
+    const check = (v.size === false ? 0 : 1) | (v.mtime === false ? 0 : 2) | (v.identity === false ? 0 : 4);
+    const savedLimits = (h['limits'] && typeof h['limits'] === 'object' ? h['limits'] : {}) as WASILimits;
+    const wasi = new WASI({
+      version: 'preview1', args: h['args'], env: env as Record<string, string>,
+      preopens: Object.fromEntries(header.mounts.map((m) => [m.guest, m.host])),
+      readonlyPreopens: header.mounts.filter((m) => m.readonly).map((m) => m.guest),
+      interop: header.interop === 'shared' ? 'shared' : 'exclusive', mode, limits: opts.limits ?? savedLimits,
+      returnOnExit: opts.returnOnExit ?? true,
+      ...(opts.gofer !== undefined ? { gofer: opts.gofer } : {}),
+      ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+      ...(opts.stdout !== undefined ? { stdout: opts.stdout } : {}),
+      ...(opts.stderr !== undefined ? { stderr: opts.stderr } : {}),
+      ...(opts.checkpoint ? { checkpoint: { ...opts.checkpoint, prepared } } : {}),
+    }, { core, check, streams: new Map(streams as [number, number][]) });
+    wasi.resumeState = { guest: { memory, memoryBytes, stack, globals: g }, module, prepared };
+    return wasi;
+  }
+
+  /** The header of a guest image (after checking it), for tools that report on it. */
+  static imageInfo(image: Uint8Array): ImageHeader {
+    return decodeImage(image).header;
+  }
+
+  /** After WASI.restore(): instantiates the image's module (with `imports` merged in), puts its
+   * memory and stack back and runs it on from the interrupted WASI call. Returns its exit code
+   * (or CHECKPOINTED if it was checkpointed again). */
+  resume(imports: WebAssembly.Imports = {}): number {
+    if (!this.resumeState) throw new Error('wasi-directfs: resume() needs a WASI made by WASI.restore(), not yet started');
+    const instance = new WebAssembly.Instance(this.resumeState.module, { ...imports, ...(this.getImportObject() as unknown as WebAssembly.Imports) });
+    return this.start(instance);
   }
 
   /** Binds a reactor's memory and runs its _initialize (if exported). */
