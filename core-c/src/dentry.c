@@ -22,6 +22,9 @@ uint32_t g_counters[8];
 #define H_OPEN_FLAGS (L_O_NOFOLLOW | L_O_CLOEXEC)
 static const char k_empty[1] = "";
 static l_statx_t g_stx; /* statx result buffer (core memory, filled by the host) */
+/* Negative dentries alive in all directories: capped at max_dentries in total, so a guest that
+ * looks up missing names in many directories cannot grow the cache without bound. */
+static uint32_t g_neg_total;
 
 /* ---- Linux errno -> WASI errno (the one table of this boundary; default EIO) ------------- */
 werr_t errno_from_linux(int32_t neg) {
@@ -356,6 +359,7 @@ static void unhash(dentry_t *d) {
 
 static void free_dentry(dentry_t *d) {
   if (!(d->flags & D_NEGATIVE)) g_counters[C_DENTRIES]--;
+  else g_neg_total--;
   d->flags |= D_DESTROYED;
   free(d->name);
   free(d->target);
@@ -460,7 +464,7 @@ static dentry_t *new_child(dentry_t *dir, const char *name, uint32_t len) {
 }
 
 static void add_negative(dentry_t *dir, const char *name, uint32_t len) {
-  if (g_shared || g_limits.max_negative == 0) return;
+  if (g_shared || g_limits.max_negative == 0 || g_neg_total >= g_limits.max_dentries) return;
   if (dir->nneg >= g_limits.max_negative && dir->neg_head) {
     dentry_t *old = dir->neg_head;
     unhash(old);
@@ -469,6 +473,7 @@ static void add_negative(dentry_t *dir, const char *name, uint32_t len) {
   }
   dentry_t *n = alloc_dentry(dir, name, len, D_NEGATIVE);
   if (!n) return;
+  g_neg_total++;
   n->lru_prev = dir->neg_tail;
   if (dir->neg_tail) dir->neg_tail->lru_next = n; else dir->neg_head = n;
   dir->neg_tail = n;

@@ -528,7 +528,7 @@ WFS_EXPORT(wfs_fd_seek) uint32_t wfs_fd_seek(uint32_t fd, int64_t off, uint32_t 
   if (whence > WASI_WHENCE_END) return WASI_EINVAL;
   if (g->kind == K_STREAM || is_stream_type(g->d)) {
     int32_t hfd = g->kind == K_STREAM ? g->host_fd : -1;
-    if (hfd < 0 && (e = dentry_any_fd(g->d, &hfd))) return e;
+    if (hfd < 0 && (g->kind == K_STREAM || (e = dentry_any_fd(g->d, &hfd)))) return e ? e : WASI_EBADF;
     int wh = whence == WASI_WHENCE_SET ? 0 : whence == WASI_WHENCE_CUR ? 1 : 2;
     int64_t r = SYS(host_lseek(hfd, off, wh));
     if (r < 0) return HOSTERR((int32_t)r);
@@ -557,7 +557,7 @@ WFS_EXPORT(wfs_fd_tell) uint32_t wfs_fd_tell(uint32_t fd) {
   if (g->kind == K_STREAM || is_stream_type(g->d) || d_is_dir(g->d)) {
     if (g->kind == K_DENTRY && d_is_dir(g->d)) return WASI_EBADF;
     int32_t hfd = g->kind == K_STREAM ? g->host_fd : -1;
-    if (hfd < 0 && (e = dentry_any_fd(g->d, &hfd))) return e;
+    if (hfd < 0 && (g->kind == K_STREAM || (e = dentry_any_fd(g->d, &hfd)))) return e ? e : WASI_EBADF;
     int64_t r = SYS(host_lseek(hfd, 0, 1));
     if (r < 0) return HOSTERR((int32_t)r);
     g_io.r[0] = (uint64_t)r;
@@ -1055,9 +1055,13 @@ WFS_EXPORT(wfs_poll) uint32_t wfs_poll(uint32_t n, int64_t timeout_ns) {
       is_ready = 1;
     } else if (g->kind == K_STREAM || is_stream_type(g->d)) {
       int32_t hfd = g->kind == K_STREAM ? g->host_fd : -1;
-      if (hfd < 0 && (e = dentry_any_fd(g->d, &hfd))) {
+      if (hfd < 0 && (g->kind == K_STREAM || (e = dentry_any_fd(g->d, &hfd)))) {
+        if (!e) e = WASI_EBADF; /* a detached stream (after restore) */
         is_ready = 1;
-      } else if (np < 256) {
+      } else if (np == 256) {
+        is_ready = 1; /* more streams than one poll(2) call takes here: reported as an error */
+        e = WASI_ENOMEM;
+      } else {
         pfds[np].fd = hfd;
         pfds[np].events = kind == 1 ? 1 : 4;
         pfds[np].revents = 0;
