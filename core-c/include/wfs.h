@@ -148,6 +148,9 @@ WFS_EXPORT(wfs_restore_buffer) uint32_t wfs_restore_buffer(uint32_t len);
 /* Restores on a fresh core: roots_addr = n_roots i32 host FDs of the mount roots by mount id
  * (taken over); check: 1 size, 2 mtime, 4 identity of every file. Stream fds come back detached. */
 WFS_EXPORT(wfs_restore) uint32_t wfs_restore(uint32_t roots_addr, uint32_t n_roots, uint32_t check);
+/* Unix sockets inside the mount, through the gofer: r0 = a host socket FD for the embedder. */
+WFS_EXPORT(wfs_x_connect) uint32_t wfs_x_connect(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t socktype);
+WFS_EXPORT(wfs_x_bind) uint32_t wfs_x_bind(uint32_t fd, uint32_t len1, uint32_t socktype, uint32_t mode);
 WFS_EXPORT(wfs_x_allocate) uint32_t wfs_x_allocate(uint32_t fd, uint32_t mode, int64_t off, int64_t len);
 
 #endif

@@ -404,3 +404,34 @@ WFS_EXPORT(wfs_x_setstat) uint32_t wfs_x_setstat(uint32_t fd, uint32_t flags, ui
   g_io.r[1] = last;
   return 0;
 }
+
+/* connect(2) to a Unix socket file inside the mount: directfs has no path to hand to connect, so
+ * the gofer connects (the seed's connect via ensureLisafsControlFD). r0 = the connected host
+ * socket FD, owned by the embedder. Errors: ECONNREFUSED/EACCES from the gofer, ENOTSOCK (not a
+ * socket file), EOPNOTSUPP without a gofer, walk errors. */
+WFS_EXPORT(wfs_x_connect) uint32_t wfs_x_connect(uint32_t fd, uint32_t flags, uint32_t len1, uint32_t socktype) {
+  BEGIN();
+  dentry_t *d;
+  werr_t e = x_resolve(fd, flags, len1, &d);
+  if (e || (e = dentry_meta(d))) return e;
+  if (d_type(d) != L_S_IFSOCK) return WASI_ENOTSOCK;
+  return via_lisafs(LISAFS_OP_CONNECT, d, NULL, NULL, 0, socktype);
+}
+
+/* bind(2) of a new Unix socket file at path1 (the seed's bindAt through the gofer): r0 = the
+ * bound host socket FD, owned by the embedder. Errors: EEXIST, EPERM, EOPNOTSUPP without a
+ * gofer, walk errors. */
+WFS_EXPORT(wfs_x_bind) uint32_t wfs_x_bind(uint32_t fd, uint32_t len1, uint32_t socktype, uint32_t mode) {
+  BEGIN();
+  walk_t w;
+  werr_t e = x_parent(fd, len1, WASI_RIGHT_PATH_CREATE_FILE, &w);
+  if (e) return e;
+  if (w.trailing_slash) return WASI_ENOENT;
+  if ((e = check_name(w.name, w.name_len))) return e;
+  static char name[256];
+  memcpy(name, w.name, w.name_len);
+  name[w.name_len] = 0;
+  e = via_lisafs(LISAFS_OP_BIND, w.dir, name, NULL, mode & 07777, socktype);
+  if (!e) dentry_note_created(w.dir, name, w.name_len);
+  return e;
+}

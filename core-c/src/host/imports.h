@@ -167,12 +167,18 @@ WFS_IMPORT(now_ns) int64_t host_now_ns(void);
  *   LISTXATTR   buf/size out (NUL-separated names) -> length
  *   REMOVEXATTR name
  *   SETSTAT     arg = STATX_MODE: buf -> u32 mode; arg = STATX_ATIME|STATX_MTIME: buf -> l_timespec_t[2]
+ *   CONNECT     path names a socket; arg = socket type (0 any) -> a connected host socket FD,
+ *               which the embedder receives (the core never holds it)
+ *   BIND        path is the directory, name the new socket's name; arg = socket type,
+ *               size = mode -> the bound host socket FD (the embedder's)
  * Returns >= 0 or -errno; without a gofer the host answers -EOPNOTSUPP and records why. */
 #define LISAFS_OP_GETXATTR 1
 #define LISAFS_OP_SETXATTR 2
 #define LISAFS_OP_LISTXATTR 3
 #define LISAFS_OP_REMOVEXATTR 4
 #define LISAFS_OP_SETSTAT 5
+#define LISAFS_OP_CONNECT 6
+#define LISAFS_OP_BIND 7
 __attribute__((import_module("lisafs"), import_name("fallback"))) int32_t lisafs_fallback(uint32_t op, uint32_t mount, const char *path, uint32_t path_len, const char *name, void *buf, uint32_t size, uint32_t arg);
 
 #endif
