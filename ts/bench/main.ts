@@ -24,13 +24,14 @@ import { WORKLOADS, type Sizes, type Workload } from './workloads.js';
 const USAGE = `wasi-directfs bench — the workloads of issue 6, side by side on native and every WASI runtime
 
 Usage: wasi-directfs bench [OPTIONS]
-  --quick             Smaller inputs, 2 runs (1 for a runtime whose warm-up takes over 1.5 s): about
-                      a minute (indicative only).
+  --quick             About a minute, indicative only: smaller inputs, no warm-up, 2 runs (1 for a
+                      runtime whose first run takes over 1.5 s), runtimes native, directfs (exclusive,
+                      shared), lisafs-worker and node:wasi unless --runtimes is given.
   --only W1,W2        Workloads (default all): ${WORKLOADS.map((w) => w.id).join(', ')}
   --runtimes R1,R2    Runtimes (default all; native is always added as the reference):
                       ${RUNTIMES.map((r) => r.id).join(', ')}
   --runs N            Measured runs per cell (default 5; --quick 2), after the warm-up run(s).
-  --warmup N          Warm-up runs per cell (default 1).
+  --warmup N          Warm-up runs per cell (default 1; --quick 0).
   --seed N            Seed of the generated inputs (default 6).
   --data-dir DIR      Where input trees and scratch directories live (default /dev/shm/wasi-directfs-bench
                       when /dev/shm is a tmpfs, else $TMPDIR/wasi-directfs-bench): a tmpfs measures the
@@ -51,7 +52,7 @@ interface Opts {
 class UsageError extends Error {}
 
 function parse(argv: string[]): Opts | 'help' {
-  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: 1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null };
+  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: -1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const eq = a.indexOf('=');
@@ -161,6 +162,7 @@ export async function runBench(argv: string[]): Promise<number> {
     throw e;
   }
   if (opts === 'help') { process.stdout.write(USAGE); return 0; }
+  if (opts.warmup < 0) opts.warmup = opts.quick ? 0 : 1;
   const started = Date.now();
   const loadAtStart = loadavg();
   const root = repoRoot();
@@ -182,6 +184,8 @@ export async function runBench(argv: string[]): Promise<number> {
 }
 
 const TMPFS_MAGIC = 0x01021994;
+/** --quick's runtimes (unless --runtimes): ours and node:wasi, to stay within a minute. */
+const QUICK_RUNTIMES = ['native', 'directfs', 'directfs-shared', 'lisafs-worker', 'node-wasi'];
 /** Issue 6: lisafs over worker within this factor of directfs on every workload. */
 const LISAFS_TARGET = 3;
 /** Guest time of a warm-up run above which a runtime is measured once (--quick / full). */
@@ -211,7 +215,8 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
   const outDir = opts.out ?? join(root, 'bench-results');
   const sizes: Sizes = { quick: opts.quick, seed: opts.seed, dataRoot, repoRoot: root };
   const workloads = opts.only ? WORKLOADS.filter((w) => opts.only!.includes(w.id)) : WORKLOADS;
-  const wantRt = opts.runtimes ? new Set(['native', ...opts.runtimes]) : null;
+  const wantRt = opts.runtimes ? new Set(['native', ...opts.runtimes])
+    : opts.quick ? new Set(QUICK_RUNTIMES) : null;
   const runtimes = RUNTIMES.filter((r) => !wantRt || wantRt.has(r.id));
   const unavailable = new Map<string, string>();
   for (const r of runtimes) {
@@ -220,7 +225,8 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
   }
   const active = runtimes.filter((r) => !unavailable.has(r.id));
   const notes: string[] = [];
-  if (opts.quick) notes.push(`QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 5,000-entry dir, 10,000 SQLite rows) and ${runs} runs: indicative only; \`wasi-directfs bench\` is the full run.`);
+  if (opts.quick && !opts.runtimes) notes.push(`QUICK mode runs ${QUICK_RUNTIMES.join(', ')} only (the other peers and the in-memory references are in the full run, or select them with --runtimes).`);
+  if (opts.quick) notes.push(`QUICK mode: smaller inputs (seq-io 32 MiB instead of 256 MiB, 4,000-file tree, 1,000 files, 5,000-entry dir, 10,000 SQLite rows), ${runs} runs, ${opts.warmup} warm-up: indicative only; \`wasi-directfs bench\` is the full run.`);
 
   // Plan: binaries and data sets (outside every timed region).
   const prog = new Progress(workloads.length * (runs + opts.warmup) * active.length);
@@ -277,7 +283,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
         const label = `${w.id} ${warm ? 'warm-up' : `run ${round - opts.warmup + 1}/${runs}`} · ${r.id}`;
         prog.step(label);
         if (failed.has(key(w.id, r.id))) { prog.tick(label); continue; }
-        if (!warm && round > opts.warmup && slow.has(key(w.id, r.id))) { prog.tick(label); continue; }
+        if (round > opts.warmup && slow.has(key(w.id, r.id))) { prog.tick(label); continue; }
         const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
         const out = runOnce({
           repoRoot: root, distDir: distSnap, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
@@ -288,9 +294,9 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
           samples.push({ workload: w.id, runtime: r.id, round, warmup: warm, ns: out.ns, checksum: out.checksum, wallMs: Math.round(out.wallMs) });
           // A runtime whose warm-up took over slowNs is measured once (keeps --quick to its minute
           // and a full run to minutes where a peer is orders of magnitude slower).
-          if (warm && out.ns > slowNs && r.kind !== 'native' && !slow.has(key(w.id, r.id))) {
+          if (round === 0 && out.ns > slowNs && r.kind !== 'native' && !slow.has(key(w.id, r.id))) {
             slow.add(key(w.id, r.id));
-            notes.push(`${r.id} on ${w.id} was measured once: its warm-up took ${(out.ns / 1e9).toFixed(1)} s (> ${slowNs / 1e9} s)`);
+            notes.push(`${r.id} on ${w.id} was measured once${warm ? ' after its warm-up' : ''}: its first run took ${(out.ns / 1e9).toFixed(1)} s (> ${slowNs / 1e9} s)`);
           }
         }
         else failed.set(key(w.id, r.id), out.reason);
