@@ -10,7 +10,7 @@
  * Must not: change the data sets during a workload's rounds (scratch directories excepted).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, version as osVersion } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ Usage: wasi-directfs bench [OPTIONS]
                       filesystem layers, not the disk (whose latency is the same for every runtime).
   --out DIR           Where the JSON and HTML go (default bench-results/ in the repository).
   --no-html           Skip the HTML report.
+  --clean             Remove the data directory afterwards (default: keep it, so the next run
+                      reuses the generated inputs; about 200 MB after a full run).
   --timeout S         Per-run timeout in seconds (default 60; --quick 20): a run beyond it shows as
                       "timed out" (some peers are quadratic on big-dir).
   A runtime whose warm-up run takes over 10 s (--quick: 1.5 s) is measured once more, not N times.
@@ -46,13 +48,13 @@ Usage: wasi-directfs bench [OPTIONS]
 
 interface Opts {
   quick: boolean; only: string[] | null; runtimes: string[] | null; runs: number | null; warmup: number; seed: number;
-  dataDir: string | null; out: string | null; html: boolean; timeoutS: number | null;
+  dataDir: string | null; out: string | null; html: boolean; timeoutS: number | null; clean: boolean;
 }
 
 class UsageError extends Error {}
 
 function parse(argv: string[]): Opts | 'help' {
-  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: -1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null };
+  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: -1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null, clean: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const eq = a.indexOf('=');
@@ -84,6 +86,7 @@ function parse(argv: string[]): Opts | 'help' {
       case '--data-dir': o.dataDir = resolve(val()); break;
       case '--out': o.out = resolve(val()); break;
       case '--no-html': o.html = false; break;
+      case '--clean': o.clean = true; break;
       case '--timeout': o.timeoutS = int(1); break;
       default: throw new UsageError(`unknown option '${a}'`);
     }
@@ -180,7 +183,18 @@ export async function runBench(argv: string[]): Promise<number> {
     return await benchIn(argv, opts, root, started, loadAtStart, dataRoot, dataFs, distSnap);
   } finally {
     rmSync(distSnap, { recursive: true, force: true });
+    if (opts.clean) cleanDataRoot(dataRoot);
   }
+}
+
+/** Removes what the harness put in `dir` (data sets, their stamps, scratch directories), and
+ * `dir` itself when that leaves it empty; anything else in it is left alone. */
+function cleanDataRoot(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (/^((gen|read|big)-\d+|real)(\.stamp)?$|^scratch-/.test(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
 }
 
 const TMPFS_MAGIC = 0x01021994;
