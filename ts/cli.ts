@@ -12,9 +12,10 @@
 
 import { writeSync, statSync, readFileSync, mkdtempSync, readdirSync, lstatSync, readlinkSync, rmSync, existsSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASI, CHECKPOINTED, type WASIOptions } from './wasi/index.js';
+import { landlockAbi } from './confine.js';
 import { prepareCheckpointable, NotCheckpointableError } from './checkpoint/guest.js';
 import { CorruptionError, ImageError } from './checkpoint/image.js';
 
@@ -58,6 +59,11 @@ Options of run:
   --max-fds N                   Guest fd table size (default: the core's).
   --max-dentries N              Cached dentries before LRU eviction (default: the core's).
   --host-fd-budget N            Host FDs kept open by cached dentries (default: the core's).
+  --no-confine                  Do not confine the process with Landlock. By default, before the
+                                guest starts, the process keeps access only beneath the preopened
+                                directories (plus read access to what Node and wasi-directfs need);
+                                with --gofer process it keeps no path at all. A kernel without
+                                Landlock is reported once on stderr and the run continues.
   --checkpoint FILE             Make the run checkpointable (binaryen's asyncify is applied to
                                 the module at load time; without this option the module runs
                                 untouched), stop the guest at its first WASI call after the
@@ -109,6 +115,7 @@ interface RunArgs {
   interop: 'exclusive' | 'shared';
   gofer: 'worker' | 'process' | null;
   limits: { maxFds?: number; maxDentries?: number; hostFdBudget?: number };
+  confine: boolean;
   module: string;
   guestArgs: string[];
   checkpoint: CheckpointArgs;
@@ -161,7 +168,7 @@ function count(flag: string, v: string): number {
 export function parseRun(argv: readonly string[]): RunArgs | 'help' {
   const r: RunArgs = {
     preopens: [], readonly: [], env: {}, mode: 'directfs', modeGiven: false, interop: 'exclusive', gofer: null, limits: {},
-    module: '', guestArgs: [], checkpoint: { file: null },
+    module: '', guestArgs: [], checkpoint: { file: null }, confine: true,
   };
   let i = 0;
   for (; i < argv.length; i++) {
@@ -169,6 +176,7 @@ export function parseRun(argv: readonly string[]): RunArgs | 'help' {
     if (a === '--') { i++; break; }
     if (!a.startsWith('-') || a === '-') break;
     if (a === '-h' || a === '--help') return 'help';
+    if (a === '--no-confine') { r.confine = false; continue; }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq < 0 ? a : a.slice(0, eq);
     const takes = ['--dir', '--readonly-dir', '--env', '--mode', '--interop', '--gofer', '--max-fds', '--max-dentries',
@@ -328,6 +336,7 @@ async function run(argv: readonly string[]): Promise<number> {
     module = compileModule(r.module);
   }
   checkDirs(r.preopens);
+  if (r.confine && landlockAbi() === 0) say('note: this kernel has no Landlock: the guest runs without confinement (--no-confine silences this)');
   const started = performance.now();
   const ran = execute(module, r.module, {
     version: 'preview1',
@@ -341,6 +350,7 @@ async function run(argv: readonly string[]): Promise<number> {
     ...(r.modeGiven ? { mode: r.mode } : {}),
     ...(r.gofer !== null ? { gofer: r.gofer } : {}),
     ...(checkpoint ? { checkpoint } : {}),
+    ...(r.confine ? { confine: ck.file !== null ? { readWrite: [dirname(resolvePath(ck.file))] } : true } : {}),
   });
   const code = finishRun(ran, ck, started);
   ran.wasi.close();

@@ -54,7 +54,8 @@ int main(void) {
 
   __wasi_fd_t f;
   if (open_at(s, 0, "big", __WASI_OFLAGS_CREAT, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK |
-              __WASI_RIGHTS_FD_TELL | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE | __WASI_RIGHTS_FD_ALLOCATE, 0, &f) != 0) {
+              __WASI_RIGHTS_FD_TELL | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE | __WASI_RIGHTS_FD_ALLOCATE |
+              __WASI_RIGHTS_FD_FILESTAT_GET, 0, &f) != 0) {
     printf("FAIL open big\n");
     return 100;
   }

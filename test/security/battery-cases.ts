@@ -126,7 +126,7 @@ export const CASES: Entry[] = [
   EXISTING('RX-04', 'fd_readdir-hostile'),
   EXISTING('DS-01', 'fd_sync-datasync'),
   { ids: 'PE-05 NM-01 NM-02 SL-05', guest: 'sec-sweep' },
-  { ids: 'RX-01 RX-05', guest: 'sec-exhaust', limits: { maxFds: 256 } },
+  { ids: 'RX-01 RX-05', guest: 'sec-exhaust', limits: { maxFds: 256 }, o2Every: 64, timeout: 180_000 },
   { ids: 'RC-01 RC-03 RC-05 RC-07 (exclusive)', guest: 'sec-race', json: false, args: ['2000', '1500'], prepare: prepareRace,
     flipper: `${FLIP_RC01}`, audit: false, timeout: 120_000 },
   { ids: 'RC-01 (shared)', guest: 'sec-race', json: false, args: ['2000', '1500'], prepare: prepareRace, flipper: FLIP_RC01,

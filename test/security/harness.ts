@@ -48,6 +48,8 @@ interface DriverSpec {
   interop: 'exclusive' | 'shared';
   limits: { maxFds?: number; maxDentries?: number; hostFdBudget?: number };
   result: string;
+  /** O2 after every Nth call only (0: after every path_open/fd_readdir/fd_renumber and every 16th call). */
+  o2Every: number;
 }
 
 export interface DriverResult {
@@ -111,13 +113,14 @@ export async function driverMain(): Promise<void> {
   checkO2('mount');
   const wrapped: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(wasi.wasiImport as unknown as Record<string, (...a: unknown[]) => unknown>)) {
-    const always = name === 'path_open' || name === 'fd_readdir' || name === 'fd_renumber';
+    const always = spec.o2Every === 0 && (name === 'path_open' || name === 'fd_readdir' || name === 'fd_renumber');
+    const every = spec.o2Every || 16;
     wrapped[name] = (...a: unknown[]): unknown => {
       calls++;
       try {
         return f(...a);
       } finally {
-        if (always || calls % 16 === 0) checkO2(name);
+        if (always || calls % every === 0) checkO2(name);
       }
     };
   }
@@ -169,6 +172,8 @@ export interface CaseSpec {
   audit?: boolean;
   /** Milliseconds (default 60 s). */
   timeout?: number;
+  /** O2 sampling for churn-heavy guests (see DriverSpec.o2Every). */
+  o2Every?: number;
 }
 
 export interface CaseRun {
@@ -198,7 +203,7 @@ export async function runCase(c: CaseSpec, mode: Mode): Promise<CaseRun> {
       wasm: join(ROOT, 'build', 'guests', `${c.guest}.wasm`),
       args: [`${c.guest}.wasm`, ...(c.args ?? [])],
       dirs: dirs.map((d) => ({ host: fx.dirs[d.fixture], guest: d.guest, ...(d.readonly ? { readonly: true } : {}) })),
-      mode, interop: c.interop ?? 'exclusive', limits: c.limits ?? {}, result: join(work, 'result.json'),
+      mode, interop: c.interop ?? 'exclusive', limits: c.limits ?? {}, result: join(work, 'result.json'), o2Every: c.o2Every ?? 0,
     };
     writeFileSync(join(work, 'spec.json'), JSON.stringify(spec));
     const trace = join(work, 'strace.out');
@@ -208,7 +213,7 @@ export async function runCase(c: CaseSpec, mode: Mode): Promise<CaseRun> {
     const flip = c.flipper ? spawn(process.execPath, ['-e', c.flipper, fx.root], { stdio: 'ignore' }) : null;
     const t0 = Date.now();
     const r = await new Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
-      const env = { ...process.env, WASI_DIRECTFS_CORE: join(ROOT, 'dist', 'core.wasm') };
+      const env: NodeJS.ProcessEnv = { ...process.env, WASI_DIRECTFS_CORE: join(ROOT, 'dist', 'core.wasm') };
       delete env['WASI_DIRECTFS_MODE'];
       delete env['WASI_DIRECTFS_GOFER'];
       const child = spawn(argv[0]!, argv.slice(1), { cwd: fx.root, stdio: ['ignore', 'pipe', 'pipe'], env });

@@ -28,6 +28,8 @@ import { errnoName, WASI_ENAMETOOLONG } from './defs.js';
 import { CorruptionError, ImageError, decodeImage, encodeImage, type ImageHeader, type MountRecord } from '../checkpoint/image.js';
 import { GuestStopper, coreStreamSlots, type GuestResume, type PreparedModule, type StopPolicy } from '../checkpoint/guest.js';
 
+import { confineForWasi, type ConfineOption, type ConfineResult } from '../confine.js';
+
 export { WasiExit } from './preview1.js';
 
 export interface WASILimits {
@@ -68,6 +70,10 @@ export interface WASIOptions {
    * requestCheckpoint()) the guest stops, start() returns CHECKPOINTED, and the image is in
    * `checkpointImage` (and passed to onCheckpoint). */
   checkpoint?: WASICheckpointOptions;
+  /** Landlock confinement of this process (ts/confine.ts; irreversible, off by default): true keeps
+   * full access beneath the preopens plus what Node and this package read; with gofer 'process'
+   * the guest's process keeps no path at all. An object adds paths ({ readWrite, readOnly }). */
+  confine?: ConfineOption;
 }
 
 export interface WASICheckpointOptions extends StopPolicy {
@@ -154,6 +160,8 @@ export class WASI {
   private readonly mem = new GuestMemory();
   private readonly returnOnExit: boolean;
   private started = false;
+  /** What confine() did (options.confine), or null when the process is not confined. */
+  confinement: ConfineResult | null = null;
   private closed = false;
   /** lisafs mode: one gofer connection per preopen (disconnected by close()). */
   private readonly clients: LisafsClient[] = [];
@@ -224,6 +232,8 @@ export class WASI {
       this.stopper = new GuestStopper({});
     }
 
+    const separateGofer = mode === 'lisafs' && gofer === 'process';
+    this.confinement = confineForWasi(options.confine, 'before', separateGofer, mounts.map((m) => m.host));
     const core = loadCore({ lisafs: mode === 'lisafs' });
     this.core = core;
     try {
@@ -267,6 +277,7 @@ export class WASI {
       this.close();
       throw e;
     }
+    this.confinement ??= confineForWasi(options.confine, 'after', separateGofer, []);
     const p = new Preview1(core, this.mem, argTable, envTable);
     this.wasiImport = this.stopper ? this.stopper.wrap(buildPreview1(p)) : buildPreview1(p);
     unclosed.register(this, core, this);
