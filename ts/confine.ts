@@ -90,10 +90,14 @@ export interface ConfineResult {
   allowed: string[];
 }
 
-/** What Node and this package read after the guest is set up: this bundle's directory (dist/:
- * core.wasm, the gofer script), node_modules/koffi (the worker gofer loads it again), /proc/self
- * (worker liveness via /proc/self/task, the gofer's /proc/self/fd, umask from /proc/self/status),
- * /dev/null and /dev/urandom. */
+/** What Node and this package read after the guest is set up (found empirically with strace):
+ * this bundle's directory and the package's dist/ (core.wasm or $WASI_DIRECTFS_CORE, the gofer
+ * script), the package's package.json
+ * (module type of the worker script), node_modules/koffi and its native package
+ * (node_modules/@koromix: the worker gofer loads koffi again), the node binary, /proc/self (the
+ * worker channel's liveness check, the gofer's /proc/self/fd, umask), /proc/meminfo and
+ * /sys/fs/cgroup (heap sizing of a new worker), /proc/sys/vm/overcommit_memory (glibc malloc),
+ * /dev/null and /dev/urandom. All read/execute only. */
 export function runtimePaths(): string[] {
   const out: string[] = [];
   let here: string;
@@ -103,13 +107,21 @@ export function runtimePaths(): string[] {
     here = process.cwd();
   }
   out.push(here);
+  const core = process.env['WASI_DIRECTFS_CORE'];
+  if (core) out.push(core);
   for (let d = here, i = 0; i < 6; i++, d = dirname(d)) {
+    if (existsSync(join(d, 'dist', 'core.wasm'))) out.push(join(d, 'dist'));
+    if (existsSync(join(d, 'package.json'))) out.push(join(d, 'package.json'));
     const k = join(d, 'node_modules', 'koffi');
-    if (existsSync(k)) { out.push(k); break; }
+    if (existsSync(k)) {
+      out.push(k, join(d, 'node_modules', '@koromix'));
+      break;
+    }
     if (dirname(d) === d) break;
   }
-  out.push(`/proc/${process.pid}`, '/dev/null', '/dev/urandom');
-  return out.filter((p) => existsSync(p)).map((p) => realpathSync(p));
+  out.push(process.execPath, `/proc/${process.pid}`, '/proc/meminfo', '/proc/sys/vm/overcommit_memory', '/sys/fs/cgroup',
+    '/dev/null', '/dev/urandom');
+  return [...new Set(out.filter((p) => existsSync(p)).map((p) => realpathSync(p)))];
 }
 
 function addRule(ruleset: number, path: string, rights: bigint, handled: bigint): void {
