@@ -185,6 +185,8 @@ export interface CaseRun {
   driver: DriverResult | null;
   o1: string[];
   o3: string[];
+  /** The O3 audit (null when not traced). */
+  audit: Audit | null;
   elapsedMs: number;
 }
 
@@ -244,8 +246,9 @@ export async function runCase(c: CaseSpec, mode: Mode): Promise<CaseRun> {
     } catch {
       driver = null;
     }
-    const o3 = audit && existsSync(trace) ? auditStrace(readFileSync(trace, 'latin1')).violations : [];
-    return { mode, ...r, driver, o1, o3, elapsedMs };
+    const audited = audit && existsSync(trace) ? auditStrace(readFileSync(trace, 'latin1')) : null;
+    const o3 = audit && !audited ? ['no strace output'] : audited?.violations ?? [];
+    return { mode, ...r, driver, o1, o3, audit: audited, elapsedMs };
   } finally {
     try { c.teardown?.(fx); } catch { /* done already */ }
     rmSync(work, { recursive: true, force: true });
@@ -338,8 +341,9 @@ export interface Audit {
  *    O_DIRECTORY) and readlink("/proc/self/fd/N")): the test harness, not the runtime;
  *  - glibc malloc's read of /proc/sys/vm/overcommit_memory (check_may_shrink_heap, when a thread
  *    arena of V8 or the worker gofer shrinks; fixed path, read-only, no guest input);
- *  - the gofer's /proc/self/fd reopen (as gVisor's fsgofer): openat(P, "N", flags) and
- *    linkat(P, "N", dirfd, name, AT_SYMLINK_FOLLOW) where P is the gofer's directory FD on
+ *  - the gofer's /proc/self/fd reopen (as gVisor's fsgofer): openat(P, "N", flags),
+ *    utimensat(P, "N", ...) and linkat(P, "N", dirfd, name, AT_SYMLINK_FOLLOW) where P is the
+ *    gofer's directory FD on
  *    /proc/self/fd (opened at mount, before the window) and N an FD number the gofer holds: the
  *    magic link names that FD's inode, no path is resolved;
  *  - readlinkat(fd, "") on an O_PATH symlink FD (reads the link itself, no lookup);
@@ -391,7 +395,7 @@ export function auditStrace(log: string): Audit {
     if (!pairs) continue;
     const args = splitArgs(rest);
     const flags = args[args.length - 1] ?? '';
-    if ((name === 'openat' || name === 'linkat') && procFds.has(`${grp}:${args[0] ?? ''}`) && /^"\d+"$/.test(args[1] ?? '')) {
+    if (procFds.has(`${grp}:${args[0] ?? ''}`) && /^"\d+"$/.test(args[1] ?? '')) {
       if (name === 'linkat') {
         const nm = str(args[3]);
         if (!/^\d+$/.test(args[2] ?? '') || nm === null || nm.includes('/') || nm === '..' || nm === '.' || nm === '') bad('linkat from /proc/self/fd to a bad name');
