@@ -2,18 +2,23 @@
 /* loader.ts — finds, compiles (once per process) and instantiates dist/core.wasm, and wraps an
  * instance in `Core`: typed exports plus views of the wfs_io block.
  *
- * Owns: the core's import object (hostfd from ts/host, a `lisafs` placeholder, and the few
- * wasi_snapshot_preview1 functions the core's own wasi-libc needs), the io-block addresses (read
+ * Owns: the core's import object (hostfd from ts/host, or from ts/lisafs/hostfd-lisafs.ts in
+ * lisafs mode; lisafs.fallback from ts/lisafs/fallback.ts; the few wasi_snapshot_preview1
+ * functions the core's own wasi-libc needs), the directfs-mode fallback gofer connections (one
+ * per mount, started on its first fallback, closed by closeGofers), the io-block addresses (read
  * once from wfs_layout), and the typed-array views over core memory (re-made only when
  * memory.buffer changes, i.e. after growth).
- * Must not: interpret guest memory, keep policy, or touch a host FD (ts/host does that).
+ * Must not: interpret guest memory, keep policy, or touch a host FD (ts/host does that; the one
+ * exception is closing the root FD a fallback gofer donates, which directfs does not need).
  */
 
 import { readFileSync, existsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomFillSync } from 'node:crypto';
-import { HostMemory, createHostImports } from '../host/hostfd.js';
+import { HostMemory, createHostImports, closeHostFd } from '../host/hostfd.js';
 import { createLisafsHostImports } from '../lisafs/hostfd-lisafs.js';
+import { createFallback, type FallbackMount } from '../lisafs/fallback.js';
+import { LisafsClient, LisafsError as LisafsClientError } from '../lisafs/client.js';
 import {
   LAYOUT_R, LAYOUT_OUT, LAYOUT_PATH1, LAYOUT_PATH2, LAYOUT_IOVS, LAYOUT_DATA,
   LAYOUT_PATH_MAX, LAYOUT_IOV_MAX, LAYOUT_DATA_MAX, LAYOUT_ABI_VERSION, WFS_ABI_VERSION,
@@ -218,8 +223,9 @@ export function coreWasiImports(names: readonly string[], getMem: () => WebAssem
   return out;
 }
 
-/** The `lisafs` import module while the gofer does not exist: every function answers
- * -EOPNOTSUPP (Linux 95, which the core maps to ENOTSUP) and reports its name to `noted`. */
+/** `lisafs` imports without an implementation here (any but `fallback`, which loadCore serves
+ * through ts/lisafs/fallback.ts): each answers -EOPNOTSUPP (Linux 95, which the core maps to
+ * ENOTSUP) and reports its name to `noted`. */
 export function lisafsImports(names: readonly string[], noted: (what: string) => void,
   getMem: () => WebAssembly.Memory | null = () => null): Record<string, Function> {
   const out: Record<string, Function> = {};
@@ -270,12 +276,22 @@ export class Core {
   readonly pathMax: number;
   readonly iovMax: number;
   readonly dataMax: number;
-  /** Calls the core made to a `lisafs` import (each answered -EOPNOTSUPP). */
+  /** Calls the core made to a `lisafs` import (fallbacks). */
   lisafsCalls = 0;
   /** lisafs mode: mounts gofer connections and counts RPCs (null in directfs mode). */
   gofer: ReturnType<typeof createLisafsHostImports> | null = null;
-  /** Set when the core needed the gofer: says what is missing. */
+  /** Set when a gofer call failed with EIO (e.g. the file server exited, with its status) or the
+   * core needed an import nobody provides: says why. The embedder clears it. */
   lisafsMessage = '';
+  /** Host directory of each mount, by mount id (the order of wfs_preopen calls): where a
+   * directfs-mode fallback gofer is started. Set by whoever makes the preopens (ts/fs.ts,
+   * ts/wasi). */
+  mountPaths: string[] = [];
+  /** The channel of directfs-mode fallback gofers. */
+  goferChannel: 'worker' | 'process' = 'worker';
+  /** directfs mode: the fallback gofer connection of each mount that needed one (started on its
+   * first fallback; closed by closeGofers()). */
+  readonly fallbackMounts = new Map<number, FallbackMount>();
 
   u8: Uint8Array;
   dv: DataView;
@@ -368,6 +384,38 @@ export class Core {
     return this.u8.subarray(this.dataAddr, this.dataAddr + len);
   }
 
+  /** The gofer connection that serves mount `mount`'s fallbacks, started on first use in
+   * directfs mode (Mount, then the root's control FD is kept); lisafs mode uses the mount's own.
+   * Throws LisafsError (e.g. ENOENT: no such mount, or the gofer cannot open the directory). */
+  fallbackMount(mount: number): FallbackMount {
+    if (this.gofer) {
+      const m = this.gofer.mounts[mount];
+      if (!m) throw new LisafsClientError(2, `lisafs: no mount ${mount}`);
+      return m;
+    }
+    const have = this.fallbackMounts.get(mount);
+    if (have) return have;
+    const path = this.mountPaths[mount];
+    if (path === undefined) throw new LisafsClientError(2, `lisafs: the host directory of mount ${mount} is not known`);
+    const c = LisafsClient.connect({ channel: this.goferChannel, root: path });
+    try {
+      const m = c.mount();
+      if (m.rootHostFd !== undefined) closeHostFd(m.rootHostFd); // directfs has its own root FD
+      const fm: FallbackMount = { c, root: m.root.controlFD };
+      this.fallbackMounts.set(mount, fm);
+      return fm;
+    } catch (e) {
+      c.disconnect();
+      throw e;
+    }
+  }
+
+  /** Disconnects the directfs-mode fallback gofers (unmount / close). Idempotent. */
+  closeGofers(): void {
+    for (const m of this.fallbackMounts.values()) m.c.disconnect();
+    this.fallbackMounts.clear();
+  }
+
   /** The counters of wfs_stat_counter(0..7). */
   counters(): number[] {
     const out: number[] = [];
@@ -396,7 +444,7 @@ export function loadCore(opts: { lisafs?: boolean } = {}): Core {
     if (mod === 'hostfd') {
       /* The one backend switch: host syscalls (directfs) or lisafs RPCs to the gofer. */
       const real = createHostImports(host);
-      if (opts.lisafs) gofer = createLisafsHostImports(host, real);
+      if (opts.lisafs) gofer = createLisafsHostImports(host, real, (m) => { if (core) core.lisafsMessage = m; });
       const provided = (gofer ? gofer.imports : real) as unknown as Record<string, unknown>;
       const missing = names.filter((n) => typeof provided[n] !== 'function');
       if (missing.length) {
@@ -404,12 +452,21 @@ export function loadCore(opts: { lisafs?: boolean } = {}): Core {
       }
       imports[mod] = provided;
     } else if (mod === 'lisafs') {
-      imports[mod] = lisafsImports(names, (what) => {
-        if (core) {
-          core.lisafsCalls++;
-          core.lisafsMessage = `${what} ${LISAFS_UNAVAILABLE}`;
-        }
+      /* fallback: the seed's controlFDLisa RPCs (ts/lisafs/fallback.ts) over the mount's gofer
+       * connection; any other name would be a core newer than this loader. */
+      imports[mod] = lisafsImports(names.filter((n) => n !== 'fallback'), (what) => {
+        if (core) core.lisafsMessage = `${what} ${LISAFS_UNAVAILABLE}`;
       }, () => memory);
+      if (names.includes('fallback')) {
+        const fallback = createFallback(() => memory, (m) => {
+          if (!core) throw new LisafsClientError(5, 'lisafs: the core is not ready');
+          return core.fallbackMount(m);
+        }, (m) => { if (core) core.lisafsMessage = m; });
+        imports[mod]['fallback'] = (...a: number[]): number => {
+          if (core) core.lisafsCalls++;
+          return fallback(...a);
+        };
+      }
     } else if (mod === 'wasi_snapshot_preview1') {
       imports[mod] = coreWasiImports(names, () => memory);
     } else {

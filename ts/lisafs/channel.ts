@@ -72,13 +72,14 @@ export function exitedError(code: number | null, signal: number | null): LisafsE
   return new LisafsError(EIO, `the file server exited (status ${code ?? 1})`);
 }
 
-/** Finds the bundled gofer (dist/lisafs/gofer-main.js): an explicit path, $WASI_DIRECTFS_GOFER, next to this bundle, or in
- * a dist/ directory of this bundle's directory or any ancestor (tests run from build/test/). */
+/** Finds the bundled gofer (dist/lisafs/gofer-main.js): an explicit path, $WASI_DIRECTFS_GOFER_SCRIPT, next to this
+ * bundle, or in a dist/ directory of this bundle's directory or any ancestor (tests run from build/test/).
+ * ($WASI_DIRECTFS_GOFER names the channel, worker or process: see ts/fs.ts withEnvDefaults.) */
 export function findGoferScript(explicit?: string): string {
   const tried: string[] = [];
   const cands: string[] = [];
   if (explicit) cands.push(explicit);
-  const env = process.env['WASI_DIRECTFS_GOFER'];
+  const env = process.env['WASI_DIRECTFS_GOFER_SCRIPT'];
   if (env) cands.push(env);
   let dir = dirname(fileURLToPath(import.meta.url));
   // esbuild keeps the entries' common base: ts/lisafs/gofer-main.ts lands in dist/lisafs/.
@@ -157,7 +158,10 @@ export class WorkerTransport implements Transport {
     }
     const ready = Atomics.load(this.i32, W_READY);
     if (ready < 0) {
-      void this.worker.terminate();
+      // The gofer returns at once: wait for its thread to end so that none of its FDs outlives
+      // this constructor (the mount's caller counts /proc/self/fd).
+      this.closed = true;
+      this.waitGone(Atomics.load(this.i32, W_TID));
       throw new LisafsError(-ready, `lisafs: the file server cannot open ${JSON.stringify(root)} (${errnoName(-ready)[0]})`);
     }
   }
@@ -211,11 +215,23 @@ export class WorkerTransport implements Transport {
     return { mid: rmid, payload: this.data.slice(0, len), fds };
   }
 
+  /** Stores the shutdown state and waits (bounded to 5 s) until the gofer thread is gone, so
+   * that every FD it held (the mount root, /proc/self/fd, its FD table, its event loop's own
+   * FDs) is closed when close() returns: both threads share this process's FD table. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.i32, W_STATE, ST_SHUTDOWN);
     Atomics.notify(this.i32, W_STATE);
+    this.waitGone(Atomics.load(this.i32, W_TID));
+  }
+
+  /** Waits (bounded to 5 s) until thread `tid` of this process has exited. */
+  private waitGone(tid: number): void {
+    if (tid <= 0) return;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const t0 = Date.now();
+    while (existsSync(`/proc/self/task/${tid}`) && Date.now() - t0 < 5000) Atomics.wait(nap, 0, 0, 1);
   }
 }
 
@@ -228,6 +244,7 @@ export function serveWorker(wd: WorkerGoferData, onExit: (cb: (code: number) => 
     Atomics.notify(i32, W_STATE);
     Atomics.notify(i32, W_READY);
   });
+  Atomics.store(i32, W_TID, sys.gettid());
   let server: GoferServer;
   try {
     server = GoferServer.open(wd.root);
@@ -238,7 +255,6 @@ export function serveWorker(wd: WorkerGoferData, onExit: (cb: (code: number) => 
     return;
   }
   const conn = server.connect();
-  Atomics.store(i32, W_TID, sys.gettid());
   Atomics.store(i32, W_READY, 1);
   Atomics.notify(i32, W_READY);
   for (;;) {
@@ -443,7 +459,7 @@ export class ProcessTransport implements Transport {
 /** Server loop of the process channel (the child's main thread; returns when the client
  * closes its end or the socket fails). Requests never carry FDs: reading with recv makes the
  * kernel discard any that a client attaches. */
-export function serveProcess(fd: number, conn: GoferConnection): void {
+export function serveProcess(fd: number, conn: Pick<GoferConnection, 'handle'>): void {
   const rbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
   const sbuf = new sys.NativeBuf(HEADER_SIZE + MAX_MESSAGE_SIZE);
   const msg = new sys.MsgScratch();

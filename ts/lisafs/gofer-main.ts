@@ -5,14 +5,16 @@
  *    the SharedArrayBuffer until the client stores the shutdown state;
  *  - as a process (process channel): `node gofer-main.js --fd N --root PATH`, where FD N is this
  *    process's end of the client's Unix socketpair; serves until the client closes its end,
- *    then exits 0 (2 for bad arguments or an unopenable root, after one line on stderr).
+ *    then exits 0 (2 for bad arguments, after one line on stderr, or for an unopenable root,
+ *    after answering every request with the errno of that open).
  *
  * Owns nothing but the wiring: the server is ts/lisafs/server.ts, the loops ts/lisafs/channel.ts.
  * Must never: serve a second connection, or take a path from anything but its own arguments.
  */
 
 import { isMainThread, workerData } from 'node:worker_threads';
-import { GoferServer } from './server.js';
+import { GoferServer, errorReply } from './server.js';
+import { EIO } from './sys.js';
 import { serveWorker, serveProcess } from './channel.js';
 import type { WorkerGoferData } from './channel.js';
 
@@ -35,7 +37,10 @@ if (!isMainThread) {
   try {
     server = GoferServer.open(root);
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    // The client learns why from its first call (Mount): every request is answered with the
+    // errno of the failed open, until the client closes its end; then exit 2.
+    const errno = typeof (e as { errno?: unknown }).errno === 'number' ? (e as { errno: number }).errno : EIO;
+    serveProcess(fd, { handle: () => errorReply(errno) });
     process.exit(2);
   }
   const conn = server.connect();

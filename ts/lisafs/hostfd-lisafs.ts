@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
 import type { LisafsClient, StatxValue, Dirent64Value } from './client.js';
 import { LisafsError } from './client.js';
+import type { FallbackMount } from './fallback.js';
 
 export const VFD_BASE = 1 << 20;
 
@@ -59,7 +60,9 @@ export interface LisafsStats {
  * (stdio). `mount(client)` sends Mount and returns the virtual FD of that mount's root, to hand
  * to wfs_preopen. Errors are -errno as ts/host returns them.
  */
-export function createLisafsHostImports(mem: HostMemory, real: HostImports): { imports: HostImports; mount: (client: LisafsClient) => number; stats: LisafsStats } {
+export function createLisafsHostImports(mem: HostMemory, real: HostImports, note: (message: string) => void = () => {}): {
+  imports: HostImports; mount: (client: LisafsClient) => number; stats: LisafsStats; mounts: FallbackMount[];
+} {
   const umask = processUmask();
   const nodes = new Map<number, VNode>();
   let nextVfd = VFD_BASE;
@@ -94,8 +97,19 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
     for (const f of fds) if (f) q.push(f);
     if (q.length >= 100) rpc(() => c.close(q!.splice(0)));
   };
-  /** -errno for a failed RPC (LisafsError carries the Linux errno). */
-  const fail = (e: unknown): number => (e instanceof LisafsError ? -e.errno : -EIO);
+  /** -errno for a failed RPC (LisafsError carries the Linux errno). An EIO's message (e.g. "the
+   * file server exited (status 137), killed by SIGKILL") is noted for the embedder. */
+  const fail = (e: unknown): number => {
+    if (e instanceof LisafsError) {
+      if (e.errno === EIO) note(e.message);
+      return -e.errno;
+    }
+    note(`lisafs: ${(e as Error)?.message ?? String(e)}`);
+    return -EIO;
+  };
+  /** Each mount's connection and root control FD, by mount id (the order of mount() calls, which
+   * is the order of the core's wfs_preopen calls): the lisafs fallback import uses them. */
+  const mounts: FallbackMount[] = [];
   const guard = <A extends unknown[]>(f: (...a: A) => number) => (...a: A): number => {
     try {
       return f(...a);
@@ -566,7 +580,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports): { i
     if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
     const n: VNode = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
     n.open = rpc(() => c.openAt(n.control, 0)).fd;
+    mounts.push({ c, root: n.control });
     return add(n);
   };
-  return { imports, mount, stats };
+  return { imports, mount, stats, mounts };
 }
