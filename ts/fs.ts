@@ -141,7 +141,9 @@ export interface MountOptions {
   /** 'directfs' (default): the core opens host files itself, relative to the mount root's FD.
    * 'lisafs': every operation goes to a gofer (file server) that owns the host files. */
   mode?: 'directfs' | 'lisafs';
-  /** lisafs mode: the gofer in a 'worker' thread (default) or a child 'process'. */
+  /** Where the gofer runs: a 'worker' thread (default) or a child 'process'. lisafs mode: the
+   * file server of every operation; directfs mode: the fallback gofer, started on the first
+   * operation directfs cannot do itself (xattrs on symlinks and sockets, ...). */
   gofer?: 'worker' | 'process';
 }
 
@@ -212,6 +214,8 @@ export class Filesystem {
     this.options = withEnvDefaults(options);
     options = this.options;
     this.core = loadCore({ lisafs: options.mode === 'lisafs' });
+    this.core.mountPaths = [hostDir]; // mount id 0: the fallback gofer's directory (directfs)
+    if (options.gofer) this.core.goferChannel = options.gofer;
     this.x = this.core.x as CoreExports & XExports;
     const l = options.limits ?? {};
     const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? 0);
@@ -229,6 +233,7 @@ export class Filesystem {
       this.root = this.core.r32(0);
     } catch (err) {
       this.x.wfs_shutdown(); // a failed mount or restore keeps no host FD
+      this.core.closeGofers();
       this.client?.disconnect();
       throw err;
     }
@@ -240,17 +245,16 @@ export class Filesystem {
    * virtual FD of a gofer's Mount reply (lisafs: this process never opens the host path). */
   private openRootFd(): number {
     const gofer = this.core.gofer;
-    if (!gofer) {
-      try {
-        return openRoot(this.hostDir);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        const errno = Object.entries(ERRNO_CODES).find(([, c]) => c === code)?.[0];
-        throw new FsError(errno ? Number(errno) : 29, 'mount', this.hostDir, (e as Error).message);
-      }
+    try {
+      if (!gofer) return openRoot(this.hostDir);
+      this.client = LisafsClient.connect({ channel: this.options.gofer ?? 'worker', root: this.hostDir });
+      return gofer.mount(this.client);
+    } catch (e) {
+      // The host's or the gofer's errno (ENOENT, ENOTDIR, EACCES, ...), as a WASI code.
+      const code = (e as { code?: string }).code;
+      const errno = Object.entries(ERRNO_CODES).find(([, c]) => c === code)?.[0];
+      throw new FsError(errno ? Number(errno) : 29, 'mount', this.hostDir, (e as Error).message);
     }
-    this.client = LisafsClient.connect({ channel: this.options.gofer ?? 'worker', root: this.hostDir });
-    return gofer.mount(this.client);
   }
 
   private restoreCore(img: Uint8Array, check: number): void {
@@ -336,7 +340,8 @@ export class Filesystem {
       return;
     }
     const where = typeof p === 'number' ? `handle ${p}` : typeof p === 'string' ? p : dec.decode(p);
-    const detail = e === 58 && this.core.lisafsMessage ? this.core.lisafsMessage : undefined;
+    // ENOTSUP or EIO from the gofer: why (e.g. "the file server exited (status 137), ...").
+    const detail = (e === 58 || e === 29) && this.core.lisafsMessage ? this.core.lisafsMessage : undefined;
     this.core.lisafsMessage = ''; /* a note belongs to the call that made it */
     throw new FsError(e, syscall, where, detail);
   }
@@ -546,7 +551,8 @@ export class Filesystem {
     return this.core.setPath2(b);
   }
 
-  /** Errors: ENODATA (absent), EOPNOTSUPP (symlinks/sockets need the gofer, or fs has none). */
+  /** Errors: ENODATA (absent), ERANGE, ENOTSUP (the filesystem has none); on symlinks and sockets
+   * (no usable host FD) the gofer answers: EPERM for user.* on a symlink, as Linux. */
   getxattr(p: PathLike, name: string, opts: { follow?: boolean } = {}): Uint8Array {
     const n = this.path(p);
     const n2 = this.xname(name);
@@ -713,6 +719,7 @@ export class Filesystem {
     if (this.closed) return;
     this.closed = true;
     this.x.wfs_shutdown();
+    this.core.closeGofers();
     this.client?.disconnect();
   }
 

@@ -236,6 +236,7 @@ export class WASI {
     this.confinement = confineForWasi(options.confine, 'before', separateGofer, mounts.map((m) => m.host));
     const core = loadCore({ lisafs: mode === 'lisafs' });
     this.core = core;
+    core.goferChannel = gofer; // directfs: where a fallback gofer runs
     try {
       const x = core.x;
       let err = x.wfs_init(interop === 'shared' ? WFS_INIT_SHARED : 0, limitOption('maxFds', limits.maxFds),
@@ -270,6 +271,7 @@ export class WASI {
           throw err2;
         }
         core.setPath1(name);
+        core.mountPaths.push(host); // mount id = preopen order (the fallback gofer's directory)
         err = x.wfs_preopen(hostFd, name.length, readonly.has(guest) ? 1 : 0);
         if (err !== 0) throw new WasiError(err, `wasi-directfs: preopen ${host} at ${guest}`);
       }
@@ -396,6 +398,7 @@ export class WASI {
         } else {
           fds.push(openRoot(m.host));
         }
+        core.mountPaths.push(m.host); // mount id = order of the restored mounts
       } catch (e) {
         if (!core.gofer) for (const fd of fds) closeHostFd(fd);
         const code = (e as { code?: string }).code;
@@ -533,6 +536,7 @@ export class WASI {
     this.closed = true;
     unclosed.unregister(this);
     this.core.x.wfs_shutdown();
+    this.core.closeGofers();
     for (const c of this.clients.splice(0)) c.disconnect();
   }
 
