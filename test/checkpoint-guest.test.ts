@@ -45,10 +45,14 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const GUEST = join(ROOT, 'build', 'guests', 'checkpoint-files.wasm');
 const TREE_GUEST = join(ROOT, 'build', 'guests', 'checkpoint-tree.wasm');
 const EXIT_CHECKPOINTED = 75, EXIT_IMAGE_REFUSED = 65, EXIT_HOST_CHANGED = 67;
+/** Instrumented modules are cached here across the CLI runs of this suite (binaryen runs once per
+ * guest, not once per process). */
+const CACHE = mkdtempSync(join(tmpdir(), 'wdfs-ckg-cache-'));
 
-function cli(args: string[], opts: { cwd?: string; input?: string | Buffer } = {}): SpawnSyncReturns<string> {
+function cli(args: string[], opts: { cwd?: string; input?: string | Buffer; cache?: boolean } = {}): SpawnSyncReturns<string> {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8', timeout: 60_000, cwd: opts.cwd ?? tmpdir(), input: opts.input ?? '', maxBuffer: 32 * 1024 * 1024,
+    env: { ...process.env, WASI_DIRECTFS_ASYNCIFY_CACHE: opts.cache === false ? '' : CACHE },
   });
   if (r.error) throw r.error;
   return r;
@@ -149,6 +153,17 @@ test('the image: sections core/memory/stack/module and a header with args, env, 
   assert.ok(!readFileSync(image).includes(Buffer.from('/proc/self/fd')), 'no host FD paths');
 });
 
+test('lisafs mode: the checkpointed run and the restore both go through the gofer', () => {
+  const ref = uninterrupted(12);
+  const { dir, image, run } = checkpointed(['--checkpoint-after-calls', '57'], 12, ['--mode', 'lisafs']);
+  assert.is(run.status, EXIT_CHECKPOINTED, run.stderr);
+  assert.is(decodeImage(readFileSync(image)).header['mode'], 'lisafs');
+  const res = cli(['restore', image], { cwd: tmp('cwd') });
+  assert.is(res.status, 0, res.stderr);
+  assert.fixture(run.stdout + res.stdout, ref.stdout);
+  assert.equal(tree(dir), ref.files);
+});
+
 test('a deadline (--checkpoint-after-ms) stops the guest mid-run; the result is the same', () => {
   const dir = tmp('ms');
   const image = join(tmp('img'), 'ms.img');
@@ -173,6 +188,19 @@ test('a restored guest can be checkpointed again, and restored again', () => {
   assert.is(res2.status, 0, res2.stderr);
   assert.fixture(run.stdout + res.stdout + res2.stdout, ref.stdout);
   assert.equal(tree(dir), ref.files);
+});
+
+test('the asyncify cache: a cached module gives the same image module section as a fresh instrumentation', () => {
+  const a = checkpointed(['--checkpoint-after-calls', '30'], 2);
+  const dir = tmp('nocache');
+  const image = join(dir, 'x.img');
+  const b = cli(['run', '--checkpoint', image, '--checkpoint-after-calls', '30', '--dir', `${dir}::/work`, GUEST, '/work', '2'], { cache: false });
+  assert.is(a.run.status, EXIT_CHECKPOINTED, a.run.stderr);
+  assert.is(b.status, EXIT_CHECKPOINTED, b.stderr);
+  const ma = decodeImage(readFileSync(a.image)).sections.get('module')!;
+  const mb = decodeImage(readFileSync(image)).sections.get('module')!;
+  assert.ok(Buffer.from(ma).equals(Buffer.from(mb)), 'same instrumented bytes');
+  assert.ok(readdirSync(CACHE).some((n) => n.endsWith('.wasm')), 'the cache holds the module');
 });
 
 test('a guest that ends before the deadline: its own exit code, no image', () => {
@@ -479,7 +507,7 @@ test('API: 10,000-file tree, 100 open files: requestCheckpoint from an import, W
 });
 
 test.after(() => {
-  for (const d of tmps) rmSync(d, { recursive: true, force: true });
+  for (const d of [...tmps, CACHE]) rmSync(d, { recursive: true, force: true });
 });
 
 test.run();

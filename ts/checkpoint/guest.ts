@@ -34,6 +34,9 @@
  */
 
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /** The module cannot be checkpointed (reported before it runs). */
 export class NotCheckpointableError extends Error {
@@ -93,6 +96,51 @@ function sectionIds(bytes: Uint8Array): number[] {
     p += len;
   }
   return ids;
+}
+
+/** The installed binaryen's version (from its package.json, without loading binaryen). */
+function binaryenVersion(): string {
+  try {
+    const req = createRequire(import.meta.url);
+    const pkg = JSON.parse(readFileSync(join(dirname(req.resolve('binaryen')), 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Bumped whenever the instrumentation below changes (part of the cache key). */
+const PREPARE_VERSION = 1;
+
+/** prepareCheckpointable() with an on-disk cache of instrumented modules in `cacheDir`, keyed by
+ * the original's SHA-256, the binaryen version and PREPARE_VERSION (so a cached module is exactly
+ * what the pass would produce now). Loading binaryen and running asyncify costs ~1 s of CPU per
+ * process; a hit costs one compile. Entries are written atomically (temp + rename); an
+ * unreadable or invalid entry is ignored and rewritten. Refusals are not cached. */
+export async function prepareCheckpointableCached(original: Uint8Array, cacheDir: string, what = 'the module'): Promise<PreparedModule> {
+  const sha = createHash('sha256').update(original).digest('hex');
+  const key = join(cacheDir, `asyncify-${sha}-b${binaryenVersion()}-v${PREPARE_VERSION}`);
+  try {
+    const meta = JSON.parse(readFileSync(`${key}.json`, 'utf8')) as { globals: PreparedModule['globals'] };
+    const bytes = new Uint8Array(readFileSync(`${key}.wasm`));
+    if (Array.isArray(meta.globals)) {
+      return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), bytes, originalSha256: sha, globals: meta.globals };
+    }
+  } catch {
+    // a miss (or a damaged entry): prepare afresh below
+  }
+  const p = await prepareCheckpointable(original, what);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `.tmp-${process.pid}`;
+    writeFileSync(`${key}.wasm${tmp}`, p.bytes);
+    renameSync(`${key}.wasm${tmp}`, `${key}.wasm`);
+    writeFileSync(`${key}.json${tmp}`, JSON.stringify({ globals: p.globals }));
+    renameSync(`${key}.json${tmp}`, `${key}.json`);
+  } catch {
+    // the cache is an optimisation: a read-only or full cache directory is not an error
+  }
+  return p;
 }
 
 /** Checks that the module can be checkpointed and instruments it with asyncify (every
