@@ -60,6 +60,8 @@ export interface DriverResult {
   o2: string[];
   leaked: string[];
   rssGrowthMiB: number;
+  /** The most host FDs the process held at any O2 check (the dentry cache's budget bounds it). */
+  maxFdsSeen: number;
 }
 
 export function isDriver(): boolean {
@@ -93,10 +95,12 @@ export async function driverMain(): Promise<void> {
   const baseline = fdTable();
   const rss0 = process.memoryUsage().rss;
   const o2: string[] = [];
-  let calls = 0, checks = 0;
+  let calls = 0, checks = 0, maxFdsSeen = 0;
   const checkO2 = (where: string): void => {
     checks++;
-    for (const [n, t] of fdTable()) {
+    const table = fdTable();
+    maxFdsSeen = Math.max(maxFdsSeen, table.size);
+    for (const [n, t] of table) {
       if (baseline.get(n) === t || !t.startsWith('/') || t === scanSelf || inside(t, roots)) continue;
       if (t === '/proc/sys/vm/overcommit_memory') continue; // glibc malloc in another thread (see auditStrace)
       if (o2.length < 20) o2.push(`after ${where}: host fd ${n} -> ${t}`);
@@ -147,7 +151,7 @@ export async function driverMain(): Promise<void> {
   }
   gc?.();
   const result: DriverResult = {
-    code, trap, calls, checks, o2, leaked, rssGrowthMiB: Math.round((process.memoryUsage().rss - rss0) / 1048576),
+    code, trap, calls, checks, o2, leaked, maxFdsSeen, rssGrowthMiB: Math.round((process.memoryUsage().rss - rss0) / 1048576),
   };
   writeFileSync(spec.result, JSON.stringify(result));
   process.exit(code);
@@ -211,7 +215,7 @@ export async function runCase(c: CaseSpec, mode: Mode): Promise<CaseRun> {
     const trace = join(work, 'strace.out');
     const audit = (c.audit ?? true) && STRACE !== null;
     const node = [process.execPath, '--expose-gc', SELF, '--sec-driver', join(work, 'spec.json')];
-    const argv = audit ? [STRACE!, '-f', '-qq', '-s', '300', '-e', 'trace=%file,%desc,fsync,fdatasync,clone,clone3,fork,vfork', '-o', trace, ...node] : node;
+    const argv = audit ? [STRACE!, '-f', '-qq', '-y', '-s', '300', '-e', 'trace=%file,%desc,fsync,fdatasync', '-o', trace, ...node] : node;
     const flip = c.flipper ? spawn(process.execPath, ['-e', c.flipper, fx.root], { stdio: 'ignore' }) : null;
     const t0 = Date.now();
     const r = await new Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
@@ -343,17 +347,15 @@ export interface Audit {
  *    arena of V8 or the worker gofer shrinks; fixed path, read-only, no guest input);
  *  - the gofer's /proc/self/fd reopen (as gVisor's fsgofer): openat(P, "N", flags),
  *    utimensat(P, "N", ...) and linkat(P, "N", dirfd, name, AT_SYMLINK_FOLLOW) where P is the
- *    gofer's directory FD on
- *    /proc/self/fd (opened at mount, before the window) and N an FD number the gofer holds: the
- *    magic link names that FD's inode, no path is resolved;
+ *    gofer's directory FD on /proc/self/fd (strace -y shows it as /proc/PID/fd; opened at
+ *    mount, before the window) and N an FD number the gofer holds: the magic link names that
+ *    FD's inode, no path is resolved;
  *  - readlinkat(fd, "") on an O_PATH symlink FD (reads the link itself, no lookup);
  *  - access("/proc/self/task/TID", F_OK): the worker channel's gofer-liveness check (fixed path).
  */
 export function auditStrace(log: string): Audit {
   const counts: Record<string, number> = {};
   const violations: string[] = [];
-  const procFds = new Set<string>();
-  const group = new Map<string, string>();
   let on = false, seenBegin = false, seenEnd = false, lines = 0;
   const pending = new Map<string, string>();
   for (const line of log.split('\n')) {
@@ -370,16 +372,13 @@ export function auditStrace(log: string): Audit {
     }
     const m = /^(\d+)\s+([a-z0-9_]+)\((.*)$/.exec(raw);
     if (!m) continue;
-    const [, , name, rest] = m as unknown as [string, string, string, string];
+    const [, , name, restDeco] = m as unknown as [string, string, string, string];
+    // strace -y decorates FDs with their paths ("19</proc/77/fd>"): keep the plain call for the
+    // rules and the decorated arguments for the dirfd's path
+    const rest = restDeco.replace(/(AT_FDCWD|\b\d+)<[^>]*>/g, '$1');
     const call = `${name}(${rest}`;
-    const pid = m[1]!;
-    const grp = group.get(pid) ?? pid; // FD tables belong to thread groups (processes)
-    const cl = /^(clone3?|fork|vfork)\((.*)\) += (\d+)/.exec(call);
-    if (cl) group.set(cl[3]!, /CLONE_THREAD/.test(cl[2]!) ? grp : cl[3]!);
-    const pm = /^openat\(AT_FDCWD, "\/proc\/self\/fd", O_RDONLY\|O_CLOEXEC\|O_DIRECTORY\) = (\d+)/.exec(call);
-    if (pm) procFds.add(`${grp}:${pm[1]!}`);
-    const cm = /^close\((\d+)\)/.exec(call);
-    if (cm) procFds.delete(`${grp}:${cm[1]!}`);
+    const deco = splitArgs(restDeco);
+    const fdPath = (i: number): string => /^(?:AT_FDCWD|\d+)<(.*)>$/.exec(deco[i] ?? '')?.[1] ?? '';
     if (raw.includes(`"${MARK_BEGIN}"`)) { on = true; seenBegin = true; continue; }
     if (raw.includes(`"${MARK_END}"`)) { on = false; seenEnd = true; continue; }
     if (!on) continue;
@@ -395,7 +394,7 @@ export function auditStrace(log: string): Audit {
     if (!pairs) continue;
     const args = splitArgs(rest);
     const flags = args[args.length - 1] ?? '';
-    if (procFds.has(`${grp}:${args[0] ?? ''}`) && /^"\d+"$/.test(args[1] ?? '')) {
+    if (/^\/proc\/\d+\/fd$/.test(fdPath(0)) && /^\d+$/.test(args[0] ?? '') && /^"\d+"$/.test(args[1] ?? '')) {
       if (name === 'linkat') {
         const nm = str(args[3]);
         if (!/^\d+$/.test(args[2] ?? '') || nm === null || nm.includes('/') || nm === '..' || nm === '.' || nm === '') bad('linkat from /proc/self/fd to a bad name');
