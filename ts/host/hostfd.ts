@@ -640,3 +640,19 @@ export function openHostFds(): number[] {
   }
   return fds.sort((a, b) => a - b);
 }
+
+// ---- resource limits -------------------------------------------------------------------------
+
+koffi.struct('wfs_rlimit', { cur: 'uint64_t', max: 'uint64_t' });
+const c_getrlimit = libc.func('int getrlimit(int resource, _Out_ wfs_rlimit *rlim)') as (r: number, out: { cur?: number | bigint; max?: number | bigint }) => number;
+const RLIMIT_NOFILE = 7;
+
+/** The default budget of host FDs held by cached dentries: half of this process's soft
+ * RLIMIT_NOFILE (the other half stays for open guest files, Node and the gofer), between 64 and
+ * 16384. A small budget makes a walk over many directories shed and re-open FDs. */
+export function defaultHostFdBudget(): number {
+  const lim: { cur?: number | bigint; max?: number | bigint } = {};
+  if (c_getrlimit(RLIMIT_NOFILE, lim) !== 0) return 768;
+  const cur = Number(lim.cur ?? 1024);
+  return Math.max(64, Math.min(16384, Math.floor(cur / 2)));
+}
