@@ -26,9 +26,14 @@ Usage:
   wasi-directfs MODULE.wasm [ARGS...]          (run without options, as wasmtime allows)
   wasi-directfs restore [RESTORE-OPTIONS] IMAGE
   wasi-directfs demo [--keep]
+  wasi-directfs bench [--quick] [--only W,...] [--runtimes R,...] [--runs N] [--help]
   wasi-directfs help | --help | -h
 
 Subcommands:
+  bench   The benchmark harness: real workloads run side by side on native syscalls, wasi-directfs
+          (directfs exclusive/shared, lisafs worker/process), node:wasi and the JavaScript peers;
+          a table, bench-results/*.json and an HTML report. --quick finishes in about a minute
+          (npm start runs it). 'wasi-directfs bench --help' lists its options.
   run     Run MODULE.wasm (a WASI preview1 command). Options come before the module path;
           everything after it is passed to the guest (its argv[0] is MODULE as given).
           The exit code is the guest's; a trap exits 134 with one line on stderr.
@@ -553,6 +558,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (cmd === 'run') return await run(rest);
     if (cmd === 'restore') return await restore(rest);
     if (cmd === 'demo') return demo(rest);
+    if (cmd === 'bench') return await (await import('./bench/main.js')).runBench(rest);
     if (cmd.endsWith('.wasm')) return await run(argv); // `wasi-directfs x.wasm` as wasmtime allows
     throw new UsageError(`unknown subcommand '${cmd}' (see wasi-directfs --help)`);
   } catch (e) {
