@@ -48,6 +48,7 @@ enum {
   D_OPATH = 1u << 6,     /* control_fd is an O_PATH FD (no read permission, symlink, socket) */
   D_RECHECK = 1u << 7,   /* mode/owner changed: the next guest open re-opens its handle */
   D_MARK = 1u << 8,      /* checkpoint: already written to the image (cleared after) */
+  D_DIRPOS0 = 1u << 9,   /* directory control_fd is at position 0 (fresh): readdir needs no lseek */
 };
 
 typedef struct dentry dentry_t;

@@ -552,6 +552,7 @@ dentry_t *dentry_new_root(int32_t host_fd, werr_t *err) {
   }
   d->refs = 1;
   d->control_fd = host_fd;
+  d->flags |= D_DIRPOS0;
   g_counters[C_DENTRY_FDS]++;
   meta_from_statx(d, &g_stx);
   return d;
@@ -595,6 +596,7 @@ werr_t dentry_dir_fd(dentry_t *d, int32_t *fd) {
     int32_t nfd = open_dir_at(a->control_fd, c->name, &c->flags);
     if (nfd < 0) return errno_from_linux(nfd);
     c->control_fd = nfd;
+    c->flags |= D_DIRPOS0;
     note_fd(c);
   }
   dentry_touch(d);
@@ -615,6 +617,7 @@ werr_t dentry_readable_dir_fd(dentry_t *d, int32_t *fd) {
   if (nfd < 0) return errno_from_linux(nfd);
   dentry_host_close(d->control_fd);
   d->control_fd = nfd;
+  d->flags |= D_DIRPOS0;
   d->flags &= ~(uint32_t)D_OPATH;
   *fd = nfd;
   return 0;
@@ -815,6 +818,7 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
       d->flags |= oflags;
       d->mode = L_S_IFDIR;
       d->control_fd = fd;
+      d->flags |= D_DIRPOS0;
       note_fd(d);
       if (g_shared && (e = dentry_meta(d))) return e; /* shared mode needs the key now */
       *out = d;

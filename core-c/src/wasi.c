@@ -779,11 +779,14 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
   s->gen = d->dir_gen;
   dentry_t *parent = d->parent ? d->parent : d;
   if (!(parent->flags & D_META) && dentry_meta(parent)) parent = d;
-  int64_t r = SYS(host_lseek(fd, (int64_t)start, 0));
-  if (r < 0) {
-    snap_free(s);
-    return HOSTERR((int32_t)r);
+  if (start != 0 || !(d->flags & D_DIRPOS0)) { /* a fresh FD is already at 0 */
+    int64_t r = SYS(host_lseek(fd, (int64_t)start, 0));
+    if (r < 0) {
+      snap_free(s);
+      return HOSTERR((int32_t)r);
+    }
   }
+  d->flags &= ~(uint32_t)D_DIRPOS0;
   for (;;) {
     int32_t n = SYS(host_getdents64(fd, g_dents, sizeof g_dents));
     if (n < 0) {
