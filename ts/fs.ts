@@ -10,7 +10,7 @@
  */
 
 import { loadCore, type Core, type CoreExports } from './core/loader.js';
-import { openRoot } from './host/hostfd.js';
+import { openRoot, defaultHostFdBudget } from './host/hostfd.js';
 import { LisafsClient } from './lisafs/client.js';
 import { WFS_INIT_SHARED, WFS_MEM_CORE, WFS_X_EMPTY_PATH, WFS_X_FOLLOW } from './core/abi.js';
 import { CorruptionError, ImageError, decodeImage, encodeImage, type ImageHeader } from './checkpoint/image.js';
@@ -218,7 +218,7 @@ export class Filesystem {
     if (options.gofer) this.core.goferChannel = options.gofer;
     this.x = this.core.x as CoreExports & XExports;
     const l = options.limits ?? {};
-    const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? 0);
+    const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? defaultHostFdBudget());
     if (e) throw new FsError(e, 'mount', hostDir, 'core initialisation failed');
     try {
       if (image) {
@@ -721,6 +721,13 @@ export class Filesystem {
     this.x.wfs_shutdown();
     this.core.closeGofers();
     this.client?.disconnect();
+  }
+
+  /** This mount's gofer connection: lisafs mode's file server, or directfs mode's fallback gofer
+   * once a fallback started it (null before, and in directfs mode without one). For diagnostics
+   * and tests: its `rpcCounts` per message, its transport (the process gofer's pid). */
+  get lisafs(): LisafsClient | null {
+    return this.client ?? this.core.fallbackMounts.get(0)?.c ?? null;
   }
 
   /** lisafs mode: RPCs sent to the gofer so far (0 in directfs mode). */

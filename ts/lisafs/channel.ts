@@ -141,7 +141,9 @@ export class WorkerTransport implements Transport {
     this.data = new Uint8Array(sab, W_DATA, MAX_MESSAGE_SIZE);
     this.i32[W_EXIT] = NO_EXIT;
     const wd: WorkerGoferData = { channel: 'worker', sab, root };
-    this.worker = new Worker(findGoferScript(goferScript), { workerData: wd, stdout: false, stderr: false });
+    // execArgv []: the embedder's node options are not the gofer's (e.g. `--input-type=module -e`
+    // would make Node refuse the gofer script).
+    this.worker = new Worker(findGoferScript(goferScript), { workerData: wd, stdout: false, stderr: false, execArgv: [] });
     this.worker.unref();
     // If the event loop runs after the worker exits, its exit code arrives here as well.
     this.worker.on('exit', (code) => {

@@ -90,12 +90,14 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     stats.rpcs++;
     return f();
   };
-  /** Closes lisafs FDs in batches of up to 100 (as gVisor's client does). */
-  const release = (c: LisafsClient, ...fds: number[]): void => {
+  /** Closes lisafs FDs in batches of up to 100 (as gVisor's client does); `now` sends the batch
+   * at once. */
+  const release = (c: LisafsClient, ...fds: number[]): void => releaseAt(c, false, fds);
+  const releaseAt = (c: LisafsClient, now: boolean, fds: number[]): void => {
     let q = closeQueues.get(c);
     if (!q) closeQueues.set(c, (q = []));
     for (const f of fds) if (f) q.push(f);
-    if (q.length >= 100) rpc(() => c.close(q!.splice(0)));
+    if (q.length >= 100 || (now && q.length > 0)) rpc(() => c.close(q!.splice(0)));
   };
   /** -errno for a failed RPC (LisafsError carries the Linux errno). An EIO's message (e.g. "the
    * file server exited (status 137), killed by SIGKILL") is noted for the embedder. */
@@ -294,7 +296,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!n) return fd < VFD_BASE ? real.close(fd) : -EBADF;
       nodes.delete(fd);
       if (n.hostFd >= 0) real.close(n.hostFd);
-      release(n.c, n.open, n.control);
+      // A gofer FD on a file keeps its inode, and so its blocks, alive after an unlink: a file's
+      // FDs go back at once (with the batch), directories' and symlinks' wait for the batch.
+      releaseAt(n.c, !n.isDir && !n.isLink, [n.open, n.control]);
       return 0;
     }),
     statx: guard((dirfd: number, name: number, flags: number, mask: number, out: number): number => {

@@ -17,7 +17,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { openRoot, closeHostFd } from '../host/hostfd.js';
+import { openRoot, closeHostFd, defaultHostFdBudget } from '../host/hostfd.js';
 import { LisafsClient } from '../lisafs/client.js';
 import { withEnvDefaults } from '../fs.js';
 import { loadCore, type Core, type CoreExports } from '../core/loader.js';
@@ -240,7 +240,8 @@ export class WASI {
     try {
       const x = core.x;
       let err = x.wfs_init(interop === 'shared' ? WFS_INIT_SHARED : 0, limitOption('maxFds', limits.maxFds),
-        limitOption('maxDentries', limits.maxDentries), limitOption('hostFdBudget', limits.hostFdBudget));
+        limitOption('maxDentries', limits.maxDentries),
+        limits.hostFdBudget === undefined ? defaultHostFdBudget() : limitOption('hostFdBudget', limits.hostFdBudget));
       if (err !== 0) throw new WasiError(err, 'wasi-directfs: wfs_init');
       if (restoring) {
         this.restoreCore(restoring, mounts, gofer, [stdin, stdout, stderr]);
@@ -342,6 +343,10 @@ export class WASI {
       if (e instanceof WasiExit) {
         if (!this.returnOnExit) process.exit(e.code);
         return e.code;
+      }
+      if (stopper?.unwinding && e instanceof WebAssembly.RuntimeError) {
+        throw new Error(`wasi-directfs: checkpoint failed while unwinding the guest's stack (${e.message}): the stack data `
+          + 'did not fit in checkpoint.stackBufferPages pages; raise it');
       }
       throw e;
     }
@@ -538,6 +543,12 @@ export class WASI {
     this.core.x.wfs_shutdown();
     this.core.closeGofers();
     for (const c of this.clients.splice(0)) c.disconnect();
+  }
+
+  /** The gofer connections: lisafs mode's, one per preopen in order (directfs: none). For
+   * diagnostics and tests (per-message counts, the transport). */
+  get lisafsClients(): readonly LisafsClient[] {
+    return this.clients;
   }
 
   /** lisafs mode: RPCs sent to the gofers so far (0 in directfs mode). */

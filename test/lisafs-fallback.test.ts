@@ -1,0 +1,382 @@
+// test/lisafs-fallback.test.ts — which path served a call, and the gofer's fallbacks:
+//  - directfs mode: the core's `lisafs.fallback` import (ts/lisafs/fallback.ts) starts a gofer for
+//    the mount on the first operation directfs has no FD for (xattrs on symlinks and sockets),
+//    walks to the file with one Walk, sends the op, closes what it walked; counted in
+//    counters().rpcs and in the client's per-message counts; a fast-path op (stat, read) makes
+//    no RPC at all. Real kernel behaviour through the gofer: user.* xattrs are refused on
+//    symlinks and sockets (EPERM), trusted.* work for root.
+//  - the import itself, called directly: ENOENT / ELOOP from the walk, size 0 / ERANGE, SetStat.
+//  - lisafs mode: the same import uses the mount's own connection; exact RPCs of a stat-heavy
+//    sequence; a cached stat sends none.
+//  - killing the gofer (worker and process, through Filesystem, through a WASI guest run, and a
+//    directfs fallback gofer): EIO naming the exited file server and its status, no hang,
+//    unmount and mount again work.
+// Needs root (trusted.* xattrs).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, realpathSync, readdirSync, lstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mount, FsError, WASI } from '../ts/index.js';
+import type { Filesystem } from '../ts/index.js';
+import { LisafsClient } from '../ts/lisafs/client.js';
+import { closeHostFd } from '../ts/host/hostfd.js';
+import { ProcessTransport, WorkerTransport } from '../ts/lisafs/channel.js';
+import {
+  createFallback, LISAFS_OP_GETXATTR, LISAFS_OP_SETXATTR, LISAFS_OP_LISTXATTR, LISAFS_OP_REMOVEXATTR, LISAFS_OP_SETSTAT,
+} from '../ts/lisafs/fallback.js';
+
+const dec = new TextDecoder();
+const enc = new TextEncoder();
+const CHANNELS = ['worker', 'process'] as const;
+const procFds = (): number => readdirSync('/proc/self/fd').length;
+const ENOENT = 2, EIO = 5, ERANGE = 34, ELOOP = 40, EPERM = 1, ENODATA = 61;
+
+function box(): string {
+  const T = realpathSync(mkdtempSync(join(tmpdir(), 'wdfs-fb-')));
+  mkdirSync(join(T, 'd'));
+  writeFileSync(join(T, 'f'), 'hello');
+  writeFileSync(join(T, 'd', 'g'), 'x');
+  symlinkSync('f', join(T, 'lf'));
+  symlinkSync('d', join(T, 'ld'));
+  return T;
+}
+
+function fails(fn: () => unknown, code: string, what = ''): FsError {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+    assert.is(e.code, code, `${what}: expected ${code}, got ${e.code} (${e.message})`);
+    return e;
+  }
+  assert.unreachable(`${what}: expected ${code}, nothing thrown`);
+  throw new Error('unreachable');
+}
+
+const counts = (fs: Filesystem): Record<string, number> => ({ ...(fs.lisafs?.rpcCounts ?? {}) });
+
+/** Kills the gofer behind `c`: SIGKILL for the process, terminate() for the worker thread. */
+function kill(c: LisafsClient): void {
+  const t = c.transport;
+  if (t instanceof ProcessTransport) process.kill(t.pid, 'SIGKILL');
+  else if (t instanceof WorkerTransport) void t.worker.terminate();
+  else throw new Error('unknown transport');
+}
+
+// ---- directfs: fallbacks through a gofer started on first use ----------------------------------
+
+for (const gofer of CHANNELS) {
+  test(`directfs (${gofer} fallback gofer): xattrs on a symlink go to the gofer, exact RPCs; fast-path ops make none`, () => {
+    const T = box();
+    const base = procFds();
+    const fs = mount(T, { mode: 'directfs', gofer });
+    try {
+      // Fast path: stat, read, readdir, an xattr on a regular file: no RPC, no gofer at all.
+      fs.stat('f');
+      fs.lstat('lf');
+      assert.is(dec.decode(fs.readFile('lf')), 'hello');
+      fs.readdir('d');
+      fs.setxattr('f', 'user.a', '1');
+      assert.is(dec.decode(fs.getxattr('lf', 'user.a')), '1', 'follow: the target, by its host FD');
+      assert.is(fs.counters().rpcs, 0, 'no RPC on the fast path');
+      assert.is(fs.lisafs, null, 'no gofer was started');
+
+      // A symlink's own xattrs: Walk + op + Close each (Mount once, when the gofer starts).
+      fs.setxattr('lf', 'trusted.w', 'on the link', 0, { follow: false });
+      assert.ok(fs.lisafs !== null, 'the fallback started a gofer');
+      assert.equal(counts(fs), { Mount: 1, Walk: 1, FSetXattr: 1, Close: 1 });
+      assert.is(fs.counters().rpcs, 1, 'the core counts one fallback');
+      assert.is(dec.decode(fs.getxattr('lf', 'trusted.w', { follow: false })), 'on the link');
+      assert.equal(fs.listxattr('lf', { follow: false }), ['trusted.w']);
+      fails(() => fs.setxattr('lf', 'trusted.w', 'x', 1 /* XATTR_CREATE */, { follow: false }), 'EEXIST');
+      fs.removexattr('lf', 'trusted.w', { follow: false });
+      fails(() => fs.getxattr('lf', 'trusted.w', { follow: false }), 'ENODATA');
+      assert.equal(counts(fs), { Mount: 1, Walk: 6, FSetXattr: 2, FGetXattr: 2, FListXattr: 1, FRemoveXattr: 1, Close: 6 });
+      assert.is(fs.counters().rpcs, 6);
+      // What Linux does with user.* on a symlink, through the gofer.
+      fails(() => fs.setxattr('lf', 'user.x', 'v', 0, { follow: false }), 'EPERM', 'user.* on a symlink');
+      fails(() => fs.removexattr('lf', 'user.x', { follow: false }), 'EPERM');
+      fails(() => fs.getxattr('lf', 'user.a', { follow: false }), 'ENODATA', 'the target\'s xattr is not the link\'s');
+      assert.is(fs.counters().rpcs, 9);
+      // The host agrees: the link has no user.a, the target keeps it.
+      assert.is(dec.decode(fs.getxattr('f', 'user.a')), '1');
+      // Still no RPC for the fast path after the gofer exists.
+      const before = counts(fs);
+      const r = fs.counters().rpcs;
+      fs.stat('d/g');
+      assert.is(dec.decode(fs.readFile('d/g')), 'x');
+      assert.equal(counts(fs), before, 'stat and read: no RPC');
+      assert.is(fs.counters().rpcs, r);
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+    assert.is(procFds(), base, 'unmount closed the fallback gofer and everything it held');
+  });
+}
+
+test('directfs: a symlink in a nested directory and a socket: one Walk from the root each', () => {
+  const T = box();
+  symlinkSync('g', join(T, 'd', 'lg'));
+  const sock = spawnSync('python3', ['-c', `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(join(T, 'd', 'sock'))})`]);
+  assert.is(sock.status, 0, 'python3 made a socket file');
+  const fs = mount(T, { mode: 'directfs' });
+  try {
+    fs.setxattr('d/lg', 'trusted.n', 'nested', 0, { follow: false });
+    assert.equal(counts(fs), { Mount: 1, Walk: 1, FSetXattr: 1, Close: 1 }, 'd/lg: one Walk of two names');
+    fs.setxattr('d/sock', 'trusted.s', 'sock');
+    fails(() => fs.setxattr('d/sock', 'user.s', 'sock'), 'EPERM', 'user.* on a socket');
+    assert.equal(fs.listxattr('d/sock'), ['trusted.s']);
+    assert.is(dec.decode(fs.getxattr('d/sock', 'trusted.s')), 'sock');
+    assert.is(fs.counters().rpcs, 5);
+  } finally {
+    fs.unmount();
+    rmSync(T, { recursive: true, force: true });
+  }
+});
+
+// ---- the import itself -----------------------------------------------------------------------------
+
+for (const gofer of CHANNELS) {
+  test(`fallback import (${gofer}): walk errors, buffer sizes, SetStat; walked FDs closed`, () => {
+    const T = box();
+    const sockPath = join(T, 'sock');
+    assert.is(spawnSync('python3', ['-c', `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(sockPath)})`]).status, 0);
+    const c = LisafsClient.connect({ channel: gofer, root: T });
+    try {
+      const m = c.mount();
+      if (m.rootHostFd !== undefined) closeHostFd(m.rootHostFd); // donated to us; not needed here
+      const mem = new WebAssembly.Memory({ initial: 1 });
+      const u8 = new Uint8Array(mem.buffer);
+      const notes: string[] = [];
+      const fb = createFallback(() => mem, () => ({ c, root: m.root.controlFD }), (n) => notes.push(n));
+      const PATH = 0, NAME = 1024, BUF = 2048;
+      const call = (op: number, path: string, name: string, size: number, arg = 0): number => {
+        const p = enc.encode(path);
+        u8.set(p, PATH);
+        u8.set(enc.encode(`${name}\0`), NAME);
+        return fb(op, 0, PATH, p.length, NAME, BUF, size, arg);
+      };
+      u8.set(enc.encode('value'), BUF);
+      assert.is(call(LISAFS_OP_SETXATTR, '/lf', 'trusted.v', 5), 0);
+      assert.is(call(LISAFS_OP_GETXATTR, '/lf', 'trusted.v', 0), 5, 'size 0: the length');
+      assert.is(call(LISAFS_OP_GETXATTR, '/lf', 'trusted.v', 2), -ERANGE, 'too small: ERANGE');
+      u8.fill(0, BUF, BUF + 16);
+      assert.is(call(LISAFS_OP_GETXATTR, '/lf', 'trusted.v', 16), 5);
+      assert.is(dec.decode(u8.subarray(BUF, BUF + 5)), 'value');
+      assert.is(call(LISAFS_OP_LISTXATTR, '/lf', '', 0), 'trusted.v\0'.length, 'list: size 0 gives the length');
+      assert.is(call(LISAFS_OP_LISTXATTR, '/lf', '', 3), -ERANGE);
+      assert.is(call(LISAFS_OP_LISTXATTR, '/lf', '', 64), 10);
+      assert.is(dec.decode(u8.subarray(BUF, BUF + 10)), 'trusted.v\0');
+      assert.is(call(LISAFS_OP_REMOVEXATTR, '/lf', 'trusted.v', 0), 0);
+      assert.is(call(LISAFS_OP_REMOVEXATTR, '/lf', 'trusted.v', 0), -ENODATA);
+      assert.is(call(LISAFS_OP_SETXATTR, '/lf', 'user.v', 5), -EPERM, 'the kernel refuses user.* on a symlink');
+      assert.is(call(LISAFS_OP_GETXATTR, '/missing', 'trusted.v', 16), -ENOENT, 'a missing name');
+      assert.is(call(LISAFS_OP_GETXATTR, '/d/nope/x', 'trusted.v', 16), -ENOENT, 'a missing directory');
+      assert.is(call(LISAFS_OP_GETXATTR, '/ld/g', 'trusted.v', 16), -ELOOP, 'a symlink in the middle is never followed');
+      // The root itself: no Walk.
+      const walks = c.rpcCounts.Walk ?? 0;
+      assert.is(call(LISAFS_OP_SETXATTR, '', 'trusted.root', 5), 0);
+      assert.is(c.rpcCounts.Walk ?? 0, walks, 'the root needs no Walk');
+      assert.is(call(LISAFS_OP_REMOVEXATTR, '', 'trusted.root', 0), 0);
+      // SetStat: the mode of a socket, the times of a symlink (on the link).
+      new DataView(mem.buffer).setUint32(BUF, 0o600, true);
+      assert.is(call(LISAFS_OP_SETSTAT, '/sock', '', 4, 0x2), 0);
+      assert.is(lstatSync(sockPath).mode & 0o777, 0o600);
+      const dv = new DataView(mem.buffer);
+      dv.setBigInt64(BUF, 1000n, true); dv.setBigInt64(BUF + 8, 0n, true);
+      dv.setBigInt64(BUF + 16, 2000n, true); dv.setBigInt64(BUF + 24, 5n, true);
+      const targetMtime = lstatSync(join(T, 'f'), { bigint: true }).mtimeNs;
+      assert.is(call(LISAFS_OP_SETSTAT, '/lf', '', 32, 0x20 | 0x40), 0);
+      const ls = lstatSync(join(T, 'lf'), { bigint: true });
+      assert.is(ls.atimeNs, 1000n * 1_000_000_000n);
+      assert.is(ls.mtimeNs, 2000n * 1_000_000_000n + 5n);
+      assert.is(lstatSync(join(T, 'f'), { bigint: true }).mtimeNs, targetMtime, 'the target is untouched');
+      assert.is(call(LISAFS_OP_SETSTAT, '/lf', '', 4, 0x2), -95, 'chmod of a symlink: EOPNOTSUPP (Linux has no mode for links)');
+      // Every walked FD was closed: one Close per Walk that returned any ('/missing' returned none).
+      assert.is(c.rpcCounts.Close, (c.rpcCounts.Walk ?? 0) - 1);
+      assert.equal(notes, [], 'no EIO noted');
+    } finally {
+      c.disconnect();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+}
+
+// ---- lisafs mode: the mount's own connection; exact RPCs ------------------------------------------
+
+for (const gofer of CHANNELS) {
+  test(`lisafs (${gofer}): fallbacks use the mount's connection; a stat-heavy sequence sends exactly the expected RPCs`, () => {
+    const T = box();
+    writeFileSync(join(T, 'd', 'h'), 'yy');
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      const c = fs.lisafs!;
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1 }, 'mount: Mount, the root opened for reading and stated');
+      // First stat of d/g: the directory d is walked to and opened (it becomes a cached dentry
+      // with an FD), the leaf is stated by name from it (WalkStat); nothing else.
+      fs.stat('d/g');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 2, FStat: 1, Walk: 1, WalkStat: 1 }, 'd: Walk + OpenAt; g: WalkStat');
+      // Cached (exclusive): no RPC at all.
+      for (let i = 0; i < 50; i++) fs.stat('d/g');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 2, FStat: 1, Walk: 1, WalkStat: 1 }, 'cached stats send nothing');
+      // A sibling: one more WalkStat (d is cached).
+      fs.stat('d/h');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 2, FStat: 1, Walk: 1, WalkStat: 2 });
+      // A missing name: one WalkStat; then it is a cached negative entry.
+      fails(() => fs.stat('d/none'), 'ENOENT');
+      fails(() => fs.stat('d/none'), 'ENOENT');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 2, FStat: 1, Walk: 1, WalkStat: 3 }, 'negative entries are cached too');
+      assert.is(fs.rpcs, 8, 'Filesystem.rpcs counts every RPC, Mount included');
+      // The fallback goes over this same connection (no second gofer): the core looks the link up
+      // (WalkStat), then the fallback sends one Walk from the root, the op, and a Close.
+      fs.setxattr('lf', 'trusted.m', 'x', 0, { follow: false });
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 2, FStat: 1, Walk: 2, WalkStat: 4, FSetXattr: 1, Close: 1 });
+      assert.is(c.rpcCounts.Mount, 1, 'no second Mount');
+      assert.is(dec.decode(fs.getxattr('lf', 'trusted.m', { follow: false })), 'x');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): shared mode: every repeated stat revalidates with the same RPCs`, () => {
+    const T = box();
+    const fs = mount(T, { mode: 'lisafs', gofer, interop: 'shared' });
+    try {
+      fs.stat('d/g');
+      const a = counts(fs);
+      fs.stat('d/g');
+      const b = counts(fs);
+      const sent = Object.entries(b).reduce((n, [k, v]) => n + v - (a[k] ?? 0), 0);
+      assert.ok(sent > 0, 'shared: a repeated stat asks the gofer');
+      fs.stat('d/g');
+      const c2 = counts(fs);
+      assert.is(Object.entries(c2).reduce((n, [k, v]) => n + v - (b[k] ?? 0), 0), sent, 'the same RPCs each time');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+}
+
+// ---- killing the gofer ---------------------------------------------------------------------------
+
+for (const gofer of CHANNELS) {
+  test(`lisafs (${gofer}): the gofer killed mid-run: EIO naming the exited file server; unmount; mount again`, () => {
+    const T = box();
+    const base = procFds();
+    const fs = mount(T, { mode: 'lisafs', gofer, interop: 'shared' });
+    assert.is(dec.decode(fs.readFile('f')), 'hello');
+    kill(fs.lisafs!);
+    const t0 = Date.now();
+    const e = fails(() => fs.stat('d/g'), 'EIO', 'the next operation');
+    assert.match(e.message, /the file server exited \(status \d+\)/, e.message);
+    if (gofer === 'process') assert.match(e.message, /status 137\), killed by SIGKILL/);
+    const e2 = fails(() => fs.readFile('f'), 'EIO', 'and every later one');
+    assert.match(e2.message, /the file server exited/);
+    assert.ok(Date.now() - t0 < 5000, `no hang (${Date.now() - t0} ms)`);
+    fs.unmount();
+    if (gofer === 'process') {
+      assert.is(procFds(), base, 'nothing left behind');
+    } else {
+      // terminate() stops the gofer thread's JavaScript where it stands: the host FDs that thread
+      // held (the mount root, /proc/self/fd, and the root's control and open FDs) are never
+      // closed (docs/lisafs.md, gofer death); its event loop's own FDs are.
+      assert.ok(procFds() - base >= 4, `the killed thread's host FDs (${procFds() - base})`);
+    }
+    const left = procFds();
+    const again = mount(T, { mode: 'lisafs', gofer });
+    try {
+      assert.is(dec.decode(again.readFile('f')), 'hello', 'a new mount works');
+    } finally {
+      again.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+    assert.is(procFds(), left, 'the new mount left nothing behind');
+  });
+
+  test(`directfs (${gofer} fallback gofer) killed: the fallback fails with EIO and the message; directfs goes on`, () => {
+    const T = box();
+    const fs = mount(T, { mode: 'directfs', gofer });
+    try {
+      fs.setxattr('lf', 'trusted.k', 'v', 0, { follow: false });
+      kill(fs.lisafs!);
+      const e = fails(() => fs.getxattr('lf', 'trusted.k', { follow: false }), 'EIO');
+      assert.match(e.message, /the file server exited \(status \d+\)/, e.message);
+      assert.is(dec.decode(fs.readFile('f')), 'hello', 'the fast path needs no gofer');
+      fs.stat('d/g');
+    } finally {
+      fs.unmount();
+    }
+    const again = mount(T, { mode: 'directfs', gofer });
+    try {
+      assert.is(dec.decode(again.getxattr('lf', 'trusted.k', { follow: false })), 'v', 'a new mount starts a new gofer');
+    } finally {
+      again.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+}
+
+/** A guest that stats "f" in a loop (shared mode: each stat asks the gofer); after 100 stats it
+ * calls env.kill (the test kills the gofer there); exits with the first errno, 0 if none. */
+async function statLoopGuest(): Promise<WebAssembly.Module> {
+  const name = 'binaryen';
+  const binaryen = ((await import(name)) as { default: { parseText(t: string): { emitBinary(): Uint8Array; dispose(): void } } }).default;
+  const m = binaryen.parseText(`(module
+    (import "wasi_snapshot_preview1" "path_filestat_get" (func $st (param i32 i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (import "env" "kill" (func $kill))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "f")
+    (func (export "_start") (local $i i32) (local $e i32)
+      (loop $l
+        (local.set $e (call $st (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 64)))
+        (if (local.get $e) (then (call $exit (local.get $e))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (i32.eq (local.get $i) (i32.const 100)) (then (call $kill)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+      (call $exit (i32.const 0))))`);
+  const bytes = m.emitBinary();
+  m.dispose();
+  return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+}
+
+for (const gofer of CHANNELS) {
+  test(`WASI guest (lisafs ${gofer}): the gofer killed mid-run: the guest gets EIO, the message names the exit; a new run works`, async () => {
+    const T = box();
+    const mod = await statLoopGuest();
+    const run = (killIt: boolean): { code: number; message: string; stats: number } => {
+      const wasi = new WASI({ version: 'preview1', preopens: { '/w': T }, mode: 'lisafs', gofer, interop: 'shared', returnOnExit: true });
+      let stats = 0;
+      try {
+        const inst = new WebAssembly.Instance(mod, {
+          ...wasi.getImportObject(),
+          env: { kill: () => { if (killIt) kill(wasi.lisafsClients[0]!); } },
+        } as unknown as WebAssembly.Imports);
+        const t0 = Date.now();
+        const code = wasi.start(inst);
+        assert.ok(Date.now() - t0 < 10000, 'no hang');
+        stats = wasi.rpcs;
+        return { code, message: wasi.lisafsMessage, stats };
+      } finally {
+        wasi.close();
+      }
+    };
+    try {
+      const killed = run(true);
+      assert.is(killed.code, 29, 'the guest saw WASI EIO (29)');
+      assert.match(killed.message, /the file server exited \(status \d+\)/, killed.message);
+      const ok = run(false);
+      assert.is(ok.code, 0, 'a new run with a new gofer completes');
+      assert.ok(ok.stats >= 1000, `each of the 1000 stats asked the gofer (${ok.stats} RPCs)`);
+    } finally {
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
