@@ -389,6 +389,11 @@ export class GuestStopper {
     return this.stopping !== null && this.exp !== null && this.exp.asyncify_get_state() === STATE_UNWINDING;
   }
 
+  /** True once a stop has begun (the guest is unwinding, or has unwound). */
+  get unwinding(): boolean {
+    return this.stopping !== null;
+  }
+
   /** Ends the unwind and captures memory, stack data and globals. */
   collect(): GuestState {
     const exp = this.exp!;
