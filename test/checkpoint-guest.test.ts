@@ -44,6 +44,7 @@ const ROOT = repoRoot();
 const CLI = join(ROOT, 'dist', 'cli.js');
 const GUEST = join(ROOT, 'build', 'guests', 'checkpoint-files.wasm');
 const TREE_GUEST = join(ROOT, 'build', 'guests', 'checkpoint-tree.wasm');
+const DEEP_GUEST = join(ROOT, 'build', 'guests', 'checkpoint-deep.wasm');
 const EXIT_CHECKPOINTED = 75, EXIT_IMAGE_REFUSED = 65, EXIT_HOST_CHANGED = 67;
 /** Instrumented modules are cached here across the CLI runs of this suite (binaryen runs once per
  * guest, not once per process). */
@@ -201,6 +202,36 @@ test('the asyncify cache: a cached module gives the same image module section as
   const mb = decodeImage(readFileSync(image)).sections.get('module')!;
   assert.ok(Buffer.from(ma).equals(Buffer.from(mb)), 'same instrumented bytes');
   assert.ok(readdirSync(CACHE).some((n) => n.endsWith('.wasm')), 'the cache holds the module');
+});
+
+test('a deep call stack (3,000 frames, >64 KiB of asyncify data) unwinds and rewinds', () => {
+  const ref = cli(['run', DEEP_GUEST, '3000']);
+  assert.is(ref.status, 0, ref.stderr);
+  const dir = tmp('deep');
+  const image = join(dir, 'deep.img');
+  const run = cli(['run', '--checkpoint', image, '--checkpoint-after-calls', '10', DEEP_GUEST, '3000']);
+  assert.is(run.status, EXIT_CHECKPOINTED, run.stderr);
+  const stack = decodeImage(readFileSync(image)).sections.get('stack')!;
+  assert.ok(stack.length > 65536, `stack data ${stack.length} bytes`);
+  const res = cli(['restore', image], { cwd: tmp('cwd') });
+  assert.is(res.status, 0, res.stderr);
+  assert.fixture(run.stdout + res.stdout, ref.stdout);
+});
+
+test('API: a stack that does not fit the unwind buffer (stackBufferPages) is reported as such', async () => {
+  const { openSync, closeSync } = await import('node:fs');
+  const prepared = await prepareCheckpointableCached(readFileSync(DEEP_GUEST), CACHE, 'checkpoint-deep.wasm');
+  const out = openSync(join(tmp('deepapi'), 'stdout'), 'w');
+  const wasi = new WASI({ args: ['deep', '3000'], stdout: out, checkpoint: { prepared, afterCalls: 10, stackBufferPages: 1 } });
+  try {
+    const inst = new WebAssembly.Instance(prepared.module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+    assert.throws(() => wasi.start(inst), /did not fit in checkpoint\.stackBufferPages/);
+  } finally {
+    wasi.close();
+    closeSync(out);
+  }
+  assert.throws(() => new WASI({ checkpoint: { prepared, stackBufferPages: 0 } }), /stackBufferPages/);
+  assert.throws(() => new WASI({ checkpoint: { prepared: {} as never } }), /prepareCheckpointable/);
 });
 
 test('a guest that ends before the deadline: its own exit code, no image', () => {
