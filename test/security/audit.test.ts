@@ -45,6 +45,8 @@ if (isDriver()) {
       '1 fchownat(4, "", 0, 0, AT_EMPTY_PATH|AT_SYMLINK_NOFOLLOW) = 0',
       '1 newfstatat(3, "x", {st_mode=S_IFREG}, AT_SYMLINK_NOFOLLOW) = 0',
       '1 readlinkat(5, "", "target", 65536) = 6',
+      '1 statx(26</tmp/R/victim/d>(deleted), "", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, STATX_ALL, {stx_mask=STATX_ALL}) = 0',
+      '1 openat(7</proc/9/fd>, "12", O_RDONLY|O_CLOEXEC) = 13</tmp/R/f>',
     ];
     const a = auditStrace([b, ...bad, ...good, e].join('\n'));
     assert.ok(a.marked);

@@ -256,7 +256,11 @@ export async function runCase(c: CaseSpec, mode: Mode): Promise<CaseRun> {
   } finally {
     try { c.teardown?.(fx); } catch { /* done already */ }
     rmSync(work, { recursive: true, force: true });
-    cleanup(fx.root);
+    try {
+      cleanup(fx.root);
+    } catch {
+      spawnSync('rm', ['-rf', fx.root]); // a tree too deep for Node's recursive rmSync (RX-02)
+    }
   }
 }
 
@@ -375,10 +379,10 @@ export function auditStrace(log: string): Audit {
     const [, , name, restDeco] = m as unknown as [string, string, string, string];
     // strace -y decorates FDs with their paths ("19</proc/77/fd>"): keep the plain call for the
     // rules and the decorated arguments for the dirfd's path
-    const rest = restDeco.replace(/(AT_FDCWD|\b\d+)<[^>]*>/g, '$1');
+    const rest = restDeco.replace(/(AT_FDCWD|\b\d+)<[^>]*>(\(deleted\))?/g, '$1');
     const call = `${name}(${rest}`;
     const deco = splitArgs(restDeco);
-    const fdPath = (i: number): string => /^(?:AT_FDCWD|\d+)<(.*)>$/.exec(deco[i] ?? '')?.[1] ?? '';
+    const fdPath = (i: number): string => /^(?:AT_FDCWD|\d+)<(.*)>(?:\(deleted\))?$/.exec(deco[i] ?? '')?.[1] ?? '';
     if (raw.includes(`"${MARK_BEGIN}"`)) { on = true; seenBegin = true; continue; }
     if (raw.includes(`"${MARK_END}"`)) { on = false; seenEnd = true; continue; }
     if (!on) continue;
