@@ -135,6 +135,20 @@ test('inode numbers the guest first sees after a restore are the ones an uninter
   assert.equal(tree(dir), ref.files);
 });
 
+test('a relative --dir is recorded as an absolute path: the restore works from another directory', () => {
+  const ref = uninterrupted(3);
+  const parent = tmp('rel');
+  mkdirSync(join(parent, 'data'));
+  const image = join(parent, 'rel.img');
+  const run = cli(['run', '--checkpoint', image, '--checkpoint-after-calls', '40', '--dir', 'data::/work', GUEST, '/work', '3'], { cwd: parent });
+  assert.is(run.status, EXIT_CHECKPOINTED, run.stderr);
+  assert.is(decodeImage(readFileSync(image)).header.mounts[0]!.host, join(parent, 'data'));
+  const res = cli(['restore', image], { cwd: tmp('cwd') });
+  assert.is(res.status, 0, res.stderr);
+  assert.fixture(run.stdout + res.stdout, ref.stdout);
+  assert.equal(tree(join(parent, 'data')), ref.files);
+});
+
 test('the image: sections core/memory/stack/module and a header with args, env, preopens, interop, mode, the WASI call', () => {
   const { image, run } = checkpointed(['--checkpoint-after-calls', '30'], 4, ['--env', 'K=V', '--interop', 'exclusive']);
   assert.is(run.status, EXIT_CHECKPOINTED, run.stderr);

@@ -17,6 +17,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { openRoot, closeHostFd, defaultHostFdBudget } from '../host/hostfd.js';
 import { LisafsClient } from '../lisafs/client.js';
 import { withEnvDefaults } from '../fs.js';
@@ -218,7 +219,8 @@ export class WASI {
     const limits = options.limits ?? {};
     const argTable = new StringTable(args); // throws on a NUL byte, before any host FD is opened
     const envTable = new StringTable(envList);
-    const mounts: MountRecord[] = Object.entries(preopens).map(([guest, host]) => ({ host: String(host), guest, readonly: readonly.has(guest) }));
+    // Absolute host paths: a checkpoint image is restored from any working directory.
+    const mounts: MountRecord[] = Object.entries(preopens).map(([guest, host]) => ({ host: resolvePath(String(host)), guest, readonly: readonly.has(guest) }));
     this.record = { args: [...args], env: Object.fromEntries(envList.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
       mounts, interop, mode, limits: { ...limits } };
     if (options.checkpoint !== undefined) {
