@@ -570,10 +570,16 @@ for (const channel of ['worker', 'process'] as Channel[]) {
       assert.ok(Date.now() - t0 < 10000, 'no hang');
     });
 
-    T('a gofer whose root cannot be opened exits; the first call says so', () => {
+    T('a gofer whose root cannot be opened answers every call with that errno, then exits 2', () => {
       const cl = LisafsClient.connect({ channel, root: join(dir, 'no-such-dir') });
-      const e = throwsErrno(() => cl.mount(), EIO, 'mount on a dead gofer');
-      assert.match(e.message, /the file server exited \(status 2\)/);
+      throwsErrno(() => cl.mount(), ENOENT, 'mount: the errno of the failed open');
+      throwsErrno(() => cl.fstat(1), ENOENT, 'and of any later call');
+      const pid = (cl.transport as ProcessTransport).pid;
+      cl.disconnect();
+      const t0 = Date.now();
+      const state = (): string => (existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : 'gone');
+      while (state() !== 'gone' && !/ Z /.test(state()) && Date.now() - t0 < 5000) sleepMs(5);
+      assert.ok(state() === 'gone' || / Z /.test(state()), `it exits when the client closes its end (${state().slice(0, 40)})`);
     });
 
     T('a truncated frame then EOF: the gofer exits cleanly (status 0)', () => {

@@ -24,7 +24,7 @@ import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { MAX_MESSAGE_SIZE, HEADER_SIZE } from './messages.js';
-import { GoferServer, errorReply } from './server.js';
+import { GoferServer, errorReply, setFdTracker } from './server.js';
 import { errnoName } from '../host/hostfd.js';
 import type { GoferConnection, Reply } from './server.js';
 import * as sys from './sys.js';
@@ -113,6 +113,9 @@ const W_TID = 12;
 const W_EXIT = 13;
 const W_READY = 14;
 const W_DATA = 64; // byte offset of the payload
+/* After the payload: a bitmap of the host FDs the gofer holds (bit fd), FDs 0 .. TRACK_FDS-1. */
+const TRACK_FDS = 1 << 20;
+const W_TRACK = W_DATA + MAX_MESSAGE_SIZE;
 const NO_EXIT = -0x80000000;
 const SPIN = 200; // Atomics.load polls before sleeping: brief (measured: longer spins only lose on a busy 2-CPU host)
 const WAIT_MS = 20;
@@ -130,15 +133,18 @@ export class WorkerTransport implements Transport {
   readonly worker: Worker;
   private readonly i32: Int32Array;
   private readonly data: Uint8Array;
+  /** The gofer's held-FD bitmap (setFdTracker in the gofer thread). */
+  private readonly held: Int32Array;
   private dead: LisafsError | null = null;
   private closed = false;
 
   /** Starts the gofer worker on `root` and waits (up to 15 s) until it serves. Throws
    * LisafsError with the gofer's errno when it cannot open the root. */
   constructor(root: string, goferScript?: string) {
-    const sab = new SharedArrayBuffer(W_DATA + MAX_MESSAGE_SIZE);
+    const sab = new SharedArrayBuffer(W_TRACK + TRACK_FDS / 8);
     this.i32 = new Int32Array(sab, 0, W_DATA / 4);
     this.data = new Uint8Array(sab, W_DATA, MAX_MESSAGE_SIZE);
+    this.held = new Int32Array(sab, W_TRACK, TRACK_FDS / 32);
     this.i32[W_EXIT] = NO_EXIT;
     const wd: WorkerGoferData = { channel: 'worker', sab, root };
     // execArgv []: the embedder's node options are not the gofer's (e.g. `--input-type=module -e`
@@ -228,12 +234,21 @@ export class WorkerTransport implements Transport {
     this.waitGone(Atomics.load(this.i32, W_TID));
   }
 
-  /** Waits (bounded to 5 s) until thread `tid` of this process has exited. */
+  /** Waits (bounded to 5 s) until thread `tid` of this process has exited, then closes the host
+   * FDs it still held: none after a normal shutdown (the gofer clears each bit before its close),
+   * its root, /proc/self/fd and FD table when it was killed mid-run (worker.terminate() stops its
+   * JavaScript wherever it stands). */
   private waitGone(tid: number): void {
     if (tid <= 0) return;
     const nap = new Int32Array(new SharedArrayBuffer(4));
     const t0 = Date.now();
     while (existsSync(`/proc/self/task/${tid}`) && Date.now() - t0 < 5000) Atomics.wait(nap, 0, 0, 1);
+    if (existsSync(`/proc/self/task/${tid}`)) return; // still there: its FDs are still its own
+    for (let w = 0; w < this.held.length; w++) {
+      const bits = Atomics.exchange(this.held, w, 0);
+      if (bits === 0) continue;
+      for (let b = 0; b < 32; b++) if (bits & (1 << b)) sys.close(w * 32 + b);
+    }
   }
 }
 
@@ -241,6 +256,12 @@ export class WorkerTransport implements Transport {
 export function serveWorker(wd: WorkerGoferData, onExit: (cb: (code: number) => void) => void): void {
   const i32 = new Int32Array(wd.sab, 0, W_DATA / 4);
   const data = new Uint8Array(wd.sab, W_DATA, MAX_MESSAGE_SIZE);
+  const held = new Int32Array(wd.sab, W_TRACK, TRACK_FDS / 32);
+  setFdTracker((fd, on) => {
+    if (fd < 0 || fd >= TRACK_FDS) return;
+    if (on) Atomics.or(held, fd >>> 5, 1 << (fd & 31));
+    else Atomics.and(held, fd >>> 5, ~(1 << (fd & 31)));
+  });
   onExit((code) => {
     Atomics.store(i32, W_EXIT, code);
     Atomics.notify(i32, W_STATE);

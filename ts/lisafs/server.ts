@@ -84,6 +84,17 @@ function noNul(b: Uint8Array): void {
 const ascii = (s: string): Uint8Array => sys.bytesOf(s);
 const EMPTY_NAME = EMPTY;
 
+/** Called with (fd, true) once the gofer holds a host FD beyond one request (the mount root,
+ * /proc/self/fd, FD-table entries) and with (fd, false) just before it closes one. The worker
+ * channel records them in shared memory: the gofer thread shares the client's FD table, and if
+ * it is killed (worker.terminate()) the client closes what it held. */
+export type FdTracker = (fd: number, held: boolean) => void;
+let tracker: FdTracker | null = null;
+/** Installs the tracker of this thread's gofer (null: none). */
+export function setFdTracker(t: FdTracker | null): void {
+  tracker = t;
+}
+
 /** The server side of one mount: root FD and /proc/self/fd FD, shared by its connections. */
 export class GoferServer {
   private closed = false;
@@ -103,6 +114,8 @@ export class GoferServer {
       sys.close(root);
       throw new Error(`lisafs gofer: cannot open /proc/self/fd (errno ${-proc})`);
     }
+    tracker?.(root, true);
+    tracker?.(proc, true);
     return new GoferServer(root, proc);
   }
 
@@ -113,7 +126,9 @@ export class GoferServer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    tracker?.(this.rootFd, false);
     sys.close(this.rootFd);
+    tracker?.(this.procFd, false);
     sys.close(this.procFd);
   }
 }
@@ -191,7 +206,10 @@ export class GoferConnection {
   /** Closes every host FD of the connection and frees its I/O buffer (it ended; `handle` must
    * not be called again). */
   closeAll(): void {
-    for (const e of this.table.values()) sys.close(e.host);
+    for (const e of this.table.values()) {
+      tracker?.(e.host, false);
+      sys.close(e.host);
+    }
     this.table.clear();
     this.io.free();
   }
@@ -202,6 +220,7 @@ export class GoferConnection {
     if (this.table.size >= MAX_FDS_PER_CONNECTION) throw new Errno(EMFILE);
     const id = this.nextId++;
     this.table.set(id, e);
+    tracker?.(e.host, true);
     return id;
   }
   private control(id: number): ControlEntry {
@@ -729,6 +748,7 @@ export class GoferConnection {
       const e = this.table.get(id);
       if (e === undefined) continue;
       this.table.delete(id);
+      tracker?.(e.host, false);
       sys.close(e.host);
     }
   }
