@@ -469,7 +469,7 @@ WFS_EXPORT(wfs_restore) uint32_t wfs_restore(uint32_t roots_addr, uint32_t n_roo
         break;
       }
     }
-    if (d->ino != x->ino) { /* the host renumbered it (identity not checked): keep the guest's number */
+    if (x->ino && d->ino != x->ino) { /* keep the guest's number (also if the host renumbered it) */
       ino_map_set(d->key_dev, d->key_ino, x->ino);
       d->ino = x->ino;
     }

@@ -77,7 +77,7 @@ struct dentry {
   int32_t read_fd, write_fd; /* shared handles (may be equal: O_RDWR) */
   /* Identity and metadata, valid when D_META. Owner: dentry.c (meta_from_statx). Saved. */
   uint64_t key_dev, key_ino; /* host (dev, ino) */
-  uint64_t ino;              /* guest inode number, stable for the key */
+  uint64_t ino;              /* guest inode number, stable for the key; 0 until first shown (dentry_ino) */
   uint32_t mode;             /* Linux st_mode; the type bits never change for a dentry */
   uint32_t uid, gid, nlink, blksize;
   uint64_t rdev;             /* Linux dev_t encoding */
@@ -103,6 +103,7 @@ void dentry_open_count(dentry_t *d, int delta);
 void dentry_unref(dentry_t *d);
 void dentry_touch(dentry_t *d);
 werr_t dentry_meta(dentry_t *d);
+uint64_t dentry_ino(dentry_t *d);
 void dentry_meta_stale(dentry_t *d);
 werr_t dentry_dir_fd(dentry_t *d, int32_t *fd);
 werr_t dentry_readable_dir_fd(dentry_t *d, int32_t *fd);

@@ -89,8 +89,16 @@ uint8_t wasi_filetype(uint32_t mode) {
 
 /* ---- host FD accounting -------------------------------------------------------------------- */
 /* Every host open/close of the core goes through these two, so C_HOST_FDS is exact. */
+static void shed_all(void);
+
+/* The host refusing an FD (EMFILE/ENFILE) first makes the cache shed every FD it can re-open
+ * later, then the open is tried once more; only then does the error reach the caller. */
 int32_t dentry_host_open(int32_t dirfd, const char *name, int32_t flags, int32_t mode) {
   int32_t fd = SYS(host_openat(dirfd, name, flags | H_OPEN_FLAGS, mode));
+  if (fd == -24 || fd == -23) {
+    shed_all();
+    fd = SYS(host_openat(dirfd, name, flags | H_OPEN_FLAGS, mode));
+  }
   if (fd >= 0) g_counters[C_HOST_FDS]++;
   return fd;
 }
@@ -301,6 +309,14 @@ static void budget_make_room(void) {
   }
 }
 
+/* Closes the FDs of every sheddable dentry not used by the current operation. */
+static void shed_all(void) {
+  for (dentry_t *v = g_fd_tail, *prev; v; v = prev) {
+    prev = v->fd_prev;
+    if (v->gen != g_op_gen) close_fds(v);
+  }
+}
+
 /* Records that d now holds `fd` in one of its slots (the caller stored it). */
 static void note_fd(dentry_t *d) {
   g_counters[C_DENTRY_FDS]++;
@@ -482,9 +498,10 @@ static void add_negative(dentry_t *dir, const char *name, uint32_t len) {
 
 /* ---- metadata ------------------------------------------------------------------------------- */
 static void meta_from_statx(dentry_t *d, const l_statx_t *s) {
-  d->key_dev = ((uint64_t)s->stx_dev_major << 32) | s->stx_dev_minor;
+  uint64_t dev = ((uint64_t)s->stx_dev_major << 32) | s->stx_dev_minor;
+  if (dev != d->key_dev || s->stx_ino != d->key_ino) d->ino = 0; /* numbered when first shown */
+  d->key_dev = dev;
   d->key_ino = s->stx_ino;
-  d->ino = ino_for_key(d->key_dev, d->key_ino);
   d->mode = s->stx_mode;
   d->uid = s->stx_uid;
   d->gid = s->stx_gid;
@@ -504,6 +521,14 @@ static void meta_from_statx(dentry_t *d, const l_statx_t *s) {
 
 /* d's metadata must be read again. For a directory this is also how its entries change (every
  * create/remove/rename in it passes here), so open readdir snapshots of it become stale. */
+/* d's guest inode number (precondition: D_META), assigned the first time the guest is shown it,
+ * so numbers follow the guest's own order of discovery (a checkpoint refreshing metadata does
+ * not number anything). */
+uint64_t dentry_ino(dentry_t *d) {
+  if (!d->ino) d->ino = ino_for_key(d->key_dev, d->key_ino);
+  return d->ino;
+}
+
 void dentry_meta_stale(dentry_t *d) {
   if (!d) return;
   d->flags &= ~D_META;
@@ -581,24 +606,40 @@ werr_t dentry_dir_fd(dentry_t *d, int32_t *fd) {
     *fd = d->control_fd;
     return 0;
   }
-  /* Find the nearest ancestor holding an FD, then open downwards. */
-  for (;;) {
-    dentry_t *a = d;
-    while (a->control_fd < 0) {
-      if (!a->parent) return WASI_ENOENT;
-      a = a->parent;
-      a->gen = g_op_gen;
-    }
-    if (a == d) break;
-    dentry_t *c = d;
-    while (c->parent != a) c = c->parent;
-    budget_make_room();
-    int32_t nfd = open_dir_at(a->control_fd, c->name, &c->flags);
-    if (nfd < 0) return errno_from_linux(nfd);
-    c->control_fd = nfd;
-    c->flags |= D_DIRPOS0;
-    note_fd(c);
+  /* The chain of FD-less directories from d up to the nearest ancestor `a` holding an FD. */
+  uint32_t n = 0;
+  dentry_t *a = d;
+  while (a->control_fd < 0) {
+    if (!a->parent) return WASI_ENOENT;
+    a = a->parent;
+    n++;
   }
+  dentry_t *small[32];
+  dentry_t **chain = n <= 32 ? small : malloc(n * sizeof *chain);
+  if (!chain) return WASI_ENOMEM;
+  dentry_t *x = d;
+  for (uint32_t i = 0; i < n; i++, x = x->parent) chain[i] = x;
+  /* Open downwards. Only the parent being opened from is kept from shedding, so a deep chain
+   * holds about one FD per level it still needs, not one per level it passed. */
+  werr_t e = 0;
+  for (uint32_t i = n; i-- > 0;) {
+    dentry_t *p = i + 1 < n ? chain[i + 1] : a;
+    uint32_t pg = p->gen;
+    p->gen = g_op_gen;
+    budget_make_room();
+    int32_t nfd = p->control_fd >= 0 ? open_dir_at(p->control_fd, chain[i]->name, &chain[i]->flags) : -9;
+    p->gen = pg;
+    if (nfd < 0) {
+      e = errno_from_linux(nfd);
+      break;
+    }
+    chain[i]->control_fd = nfd;
+    chain[i]->flags |= D_DIRPOS0;
+    note_fd(chain[i]);
+  }
+  if (chain != small) free(chain);
+  if (e) return e;
+  d->gen = g_op_gen;
   dentry_touch(d);
   *fd = d->control_fd;
   return 0;
@@ -636,7 +677,8 @@ werr_t dentry_any_fd(dentry_t *d, int32_t *fd) {
     werr_t e = dentry_dir_fd(d->parent, &pfd);
     if (e) return e;
     budget_make_room();
-    int32_t nfd = dentry_host_open(pfd, d->name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, 0);
+    /* A block device is never opened for I/O (gVisor refuses them): only an O_PATH FD. */
+    int32_t nfd = d_type(d) == L_S_IFBLK ? -1 : dentry_host_open(pfd, d->name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, 0);
     d->flags &= ~(uint32_t)D_OPATH;
     if (nfd < 0 && nfd != -2) {
       nfd = dentry_host_open(pfd, d->name, L_O_PATH, 0);

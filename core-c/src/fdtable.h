@@ -75,7 +75,7 @@ werr_t fd_alloc_at(uint32_t fd, gfd_t **out);
 werr_t fd_open_dentry(dentry_t *d, uint64_t rights, uint64_t inh, uint16_t fdflags, uint32_t *fd);
 void fd_release(uint32_t fd);
 void fd_release_all(void);
-void fill_filestat(const dentry_t *d, uint8_t *out);
+void fill_filestat(dentry_t *d, uint8_t *out);
 int is_stream_type(const dentry_t *d);
 
 #endif

@@ -152,6 +152,9 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
     }
     if (!last) {
       if (!d_is_dir(child)) return WASI_ENOTDIR;
+      /* Leaving cur: its FD may be shed again (it is re-opened if `..` comes back to it); its
+       * memory stays, held by child's reference. So a deep walk stays within the FD budget. */
+      if (cur != start) cur->gen = 0;
       cur = child;
       depth++;
       rest = after;

@@ -154,6 +154,7 @@ werr_t fd_open_dentry(dentry_t *d, uint64_t rights, uint64_t inh, uint16_t fdfla
   int readable = 0, writable = 0;
   werr_t e;
   int32_t hfd;
+  if (d_type(d) == L_S_IFBLK) return WASI_EPERM; /* block devices are not served (as the gofer) */
   if (d_is_dir(d)) {
     rights &= RIGHTS_DIR;
     e = dentry_dir_fd(d, &hfd);
@@ -240,10 +241,10 @@ WFS_EXPORT(wfs_shutdown) void wfs_shutdown(void) {
 /* ---- metadata out --------------------------------------------------------------------------- */
 #define GUEST_DEV 1 /* one device: guest inode numbers are unique across all mounts */
 
-void fill_filestat(const dentry_t *d, uint8_t *out) {
+void fill_filestat(dentry_t *d, uint8_t *out) {
   memset(out, 0, WASI_FILESTAT_SIZE);
   put_u64(out + 0, GUEST_DEV);
-  put_u64(out + 8, d->ino);
+  put_u64(out + 8, dentry_ino(d));
   out[16] = wasi_filetype(d->mode);
   put_u64(out + 24, d->nlink);
   put_u64(out + 32, d->size);
@@ -808,9 +809,9 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
       uint8_t type = dtype_to_wasi(dtype);
       uint64_t ino;
       if (len == 1 && name[0] == '.') {
-        ino = d->ino, type = WASI_FILETYPE_DIRECTORY;
+        ino = dentry_ino(d), type = WASI_FILETYPE_DIRECTORY;
       } else if (len == 2 && name[0] == '.' && name[1] == '.') {
-        ino = parent->ino, type = WASI_FILETYPE_DIRECTORY;
+        ino = dentry_ino(parent), type = WASI_FILETYPE_DIRECTORY;
       } else {
         ino = ino_for_key(d->key_dev, dino);
         /* getdents' d_ino of a mount point is the directory underneath, so a directory entry
@@ -819,7 +820,7 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
         if (dtype == 0 || dtype == 4) {
           dentry_t *c = dentry_find(d, name, len);
           if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) {
-            ino = c->ino;
+            ino = dentry_ino(c);
           } else if (SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS, &g_sstx)) >= 0) {
             type = wasi_filetype(g_sstx.stx_mode);
             ino = ino_for_key(((uint64_t)g_sstx.stx_dev_major << 32) | g_sstx.stx_dev_minor, g_sstx.stx_ino);

@@ -114,7 +114,7 @@ WFS_EXPORT(wfs_x_stat) uint32_t wfs_x_stat(uint32_t fd, uint32_t flags, uint32_t
   if (e || (e = dentry_meta(d))) return e;
   uint8_t *o = g_io.out;
   put_u64(o + 0, 1);
-  put_u64(o + 8, d->ino);
+  put_u64(o + 8, dentry_ino(d));
   put_u64(o + 16, d->mode);
   put_u64(o + 24, d->nlink);
   put_u64(o + 32, d->uid);
