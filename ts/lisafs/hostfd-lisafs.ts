@@ -102,6 +102,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   /** -errno for a failed RPC (LisafsError carries the Linux errno). An EIO's message (e.g. "the
    * file server exited (status 137), killed by SIGKILL") is noted for the embedder. */
   const fail = (e: unknown): number => {
+    if (e instanceof LisafsError && (e.errno === 24 || e.errno === 23)) { // EMFILE/ENFILE in the gofer
+      for (const [c, q] of closeQueues) if (q.length) rpc(() => c.close(q.splice(0))); // the core sheds and retries
+    }
     if (e instanceof LisafsError) {
       if (e.errno === EIO) note(e.message);
       return -e.errno;
@@ -296,9 +299,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!n) return fd < VFD_BASE ? real.close(fd) : -EBADF;
       nodes.delete(fd);
       if (n.hostFd >= 0) real.close(n.hostFd);
-      // A gofer FD on a file keeps its inode, and so its blocks, alive after an unlink: a file's
-      // FDs go back at once (with the batch), directories' and symlinks' wait for the batch.
-      releaseAt(n.c, !n.isDir && !n.isLink, [n.open, n.control]);
+      // Closed at once (with the pending batch): a gofer FD on a file keeps its inode, and so its
+      // blocks, alive after an unlink, and the core's FD budget must bound the gofer's FDs too.
+      releaseAt(n.c, true, [n.open, n.control]);
       return 0;
     }),
     statx: guard((dirfd: number, name: number, flags: number, mask: number, out: number): number => {
