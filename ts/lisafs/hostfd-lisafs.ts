@@ -189,6 +189,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       release(c, n.control);
       return -ENOTDIR;
     }
+    // A directory the core opens to walk through needs only its control FD: the open FD for
+    // reading entries comes when it is first read (one gofer FD and one RPC fewer per level).
+    if (n.isDir && (flags & O_ACCMODE) === 0 && !(flags & O_TRUNC)) return add(n);
     try {
       const o = rpc(() => c.openAt(n.control, flags & (O_ACCMODE | O_TRUNC)));
       n.open = o.fd;
@@ -204,7 +207,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   };
 
   /** Entries for getdents64: lisafs Dirent64 -> struct linux_dirent64 records into buf. */
+  /** A directory's open FD, opened on first use (see openExisting). */
+  const dirOpen = (n: VNode): void => {
+    if (!n.open && n.isDir) n.open = rpc(() => n.c.openAt(n.control, 0)).fd;
+  };
   const fillDents = (n: VNode, buf: number, len: number): number => {
+    dirOpen(n);
     if (!n.open) return -EBADF;
     if (n.dirSeek !== null) { // restart from the beginning, then skip to the saved position
       const target = n.dirSeek;
@@ -508,12 +516,14 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     fsync: guard((fd: number): number => {
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.fsync(fd) : -EBADF;
+      dirOpen(n);
       if (n.open) rpc(() => n.c.fsync([n.open]));
       return 0;
     }),
     fdatasync: guard((fd: number): number => {
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.fdatasync(fd) : -EBADF;
+      dirOpen(n);
       if (n.open) rpc(() => n.c.fsync([n.open]));
       return 0;
     }),
