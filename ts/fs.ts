@@ -218,7 +218,7 @@ export class Filesystem {
     if (options.gofer) this.core.goferChannel = options.gofer;
     this.x = this.core.x as CoreExports & XExports;
     const l = options.limits ?? {};
-    const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? defaultHostFdBudget());
+    const e = this.x.wfs_init(options.interop === 'shared' ? WFS_INIT_SHARED : 0, l.maxFds ?? 0, l.maxDentries ?? 0, l.hostFdBudget ?? defaultHostFdBudget(options.mode ?? 'directfs'));
     if (e) throw new FsError(e, 'mount', hostDir, 'core initialisation failed');
     try {
       if (image) {

@@ -873,6 +873,10 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
     if (fd != -40 && fd != -20) return errno_from_linux(fd); /* not ELOOP/ENOTDIR */
   }
   int32_t r = SYS(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  if (r == -24 || r == -23) { /* a gofer may need an FD to stat: shed ours and retry once */
+    shed_all();
+    r = SYS(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
+  }
   if (r < 0) {
     if (r == -2) add_negative(dir, name, len);
     return errno_from_linux(r);

@@ -650,9 +650,10 @@ const RLIMIT_NOFILE = 7;
 /** The default budget of host FDs held by cached dentries: half of this process's soft
  * RLIMIT_NOFILE (the other half stays for open guest files, Node and the gofer), between 64 and
  * 16384. A small budget makes a walk over many directories shed and re-open FDs. */
-export function defaultHostFdBudget(): number {
+export function defaultHostFdBudget(mode: 'directfs' | 'lisafs' = 'directfs'): number {
   const lim: { cur?: number | bigint; max?: number | bigint } = {};
   if (c_getrlimit(RLIMIT_NOFILE, lim) !== 0) return 768;
   const cur = Number(lim.cur ?? 1024);
-  return Math.max(64, Math.min(16384, Math.floor(cur / 2)));
+  const b = Math.max(16, Math.min(16384, Math.floor(cur / 2)));
+  return mode === 'lisafs' ? Math.max(16, b >> 1) : b;
 }

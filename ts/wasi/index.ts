@@ -243,7 +243,7 @@ export class WASI {
       const x = core.x;
       let err = x.wfs_init(interop === 'shared' ? WFS_INIT_SHARED : 0, limitOption('maxFds', limits.maxFds),
         limitOption('maxDentries', limits.maxDentries),
-        limits.hostFdBudget === undefined ? defaultHostFdBudget() : limitOption('hostFdBudget', limits.hostFdBudget));
+        limits.hostFdBudget === undefined ? defaultHostFdBudget(mode) : limitOption('hostFdBudget', limits.hostFdBudget));
       if (err !== 0) throw new WasiError(err, 'wasi-directfs: wfs_init');
       if (restoring) {
         this.restoreCore(restoring, mounts, gofer, [stdin, stdout, stderr]);
