@@ -211,19 +211,10 @@ WFS_EXPORT(wfs_preopen) uint32_t wfs_preopen(int32_t host_fd, uint32_t name_len,
 
 WFS_EXPORT(wfs_stdio) uint32_t wfs_stdio(uint32_t fd, int32_t host_fd, uint32_t readable, uint32_t writable) {
   BEGIN();
-  if (fd >= g_limits.max_fds) return WASI_EBADF;
-  if (fd >= g_nfds) {
-    uint32_t n = g_nfds ? g_nfds : 64;
-    while (n <= fd) n *= 2;
-    if (n > g_limits.max_fds) n = g_limits.max_fds;
-    gfd_t *t = realloc(g_fds, n * sizeof *t);
-    if (!t) return WASI_ENOMEM;
-    memset(t + g_nfds, 0, (n - g_nfds) * sizeof *t);
-    g_fds = t;
-    g_nfds = n;
-  }
-  gfd_t *g = &g_fds[fd];
-  if (g->kind != K_FREE) fd_release(fd);
+  if (fd < g_nfds && g_fds[fd].kind != K_FREE) fd_release(fd);
+  gfd_t *g;
+  werr_t e = fd_alloc_at(fd, &g);
+  if (e) return e;
   g->kind = K_STREAM;
   g->host_fd = host_fd;
   g->rights = WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE |

@@ -123,13 +123,20 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     }
   };
 
+  /** A struct of `size` bytes at core offset `out`, zeroed: its offset, or -EFAULT. */
+  const zeroed = (out: number, size: number): number => {
+    mem.syncCore();
+    const o = out >>> 0;
+    if (o + size > mem.coreSize) return -EFAULT;
+    new Uint8Array(mem.coreMemory!.buffer, o, size).fill(0);
+    return o;
+  };
+
   /** Writes a lisafs Statx as Linux struct statx (the first 144 bytes are the same fields). */
   const putStatx = (out: number, s: StatxValue): number => {
-    mem.syncCore();
-    if ((out >>> 0) + 256 > mem.coreSize) return -EFAULT;
+    const o = zeroed(out, 256);
+    if (o < 0) return o;
     const v = mem.coreView;
-    const o = out >>> 0;
-    for (let i = 0; i < 256; i += 4) v.setUint32(o + i, 0, true);
     v.setUint32(o, s.mask, true);
     v.setUint32(o + 4, s.blksize, true);
     v.setBigUint64(o + 8, s.attributes, true);
@@ -497,11 +504,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.fstatfs(fd, out) : -EBADF;
       const s = rpc(() => n.c.fstatfs(n.control));
-      mem.syncCore();
-      if ((out >>> 0) + 120 > mem.coreSize) return -EFAULT;
+      const o = zeroed(out, 120);
+      if (o < 0) return o;
       const v = mem.coreView;
-      const o = out >>> 0;
-      for (let i = 0; i < 120; i += 4) v.setUint32(o + i, 0, true);
       v.setBigUint64(o, s.type, true);
       v.setBigInt64(o + 8, s.blockSize, true);
       v.setBigUint64(o + 16, s.blocks, true);
