@@ -39,6 +39,7 @@ const O_DIRECTORY = 0o200000;
 const O_CLOEXEC = 0o2000000;
 const CLOCK_REALTIME = 0;
 const F_GETFD = 1;
+const F_DUPFD_CLOEXEC = 1030;
 
 /** Linux IOV_MAX and the core's WFS_IOV_MAX: most iovecs one preadv/pwritev call may carry. */
 export const HOST_IOV_MAX = 1024;
@@ -109,6 +110,7 @@ const c_writev = libc.func('intptr_t writev(int fd, intptr_t iov, int iovcnt)') 
 const c_poll = libc.func('int poll(intptr_t fds, uint64_t n, int timeout)') as (a: I, b: I, c: I) => I;
 const c_clock_gettime = libc.func('int clock_gettime(int clock, intptr_t ts)') as (a: I, b: I) => I;
 const c_fcntl = libc.func('int fcntl(int fd, int cmd, ...)') as (a: I, b: I) => I;
+const c_fcntl3 = libc.func('int fcntl(int fd, int cmd, int arg)') as (a: I, b: I, c: I) => I;
 
 const errno = koffi.errno as () => number;
 
@@ -594,11 +596,15 @@ export function errnoName(e: number): [string, string] {
   return entry ? [entry[0], entry[1]] : [`E${e}`, `unknown error ${e}`];
 }
 
+/** Whether openRoot() already grew the FD table (see reserveFdTable). */
+let fdTableReserved = false;
+
 /**
  * Opens a host directory to become a mount root: open(path, O_RDONLY|O_DIRECTORY|O_CLOEXEC).
  * The ONLY path-based host open of the project (the embedder calls it at mount time; the core
  * then only ever uses openat on FDs it holds). Symlinks in `path` are followed: it is the
- * embedder's choice of directory, not guest input.
+ * embedder's choice of directory, not guest input. The first successful call of the process
+ * also grows the process's FD table up front (reserveFdTable).
  * Returns the new FD; the caller owns it (hand it to wfs_preopen, or closeHostFd it).
  * Throws a HostError (code ENOENT, ENOTDIR, EACCES, ELOOP, EMFILE, ..., or EINVAL for a path
  * that is empty or contains a NUL byte).
@@ -609,7 +615,11 @@ export function openRoot(path: string): number {
     e = EINVAL;
   } else {
     const fd = c_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) return fd;
+    if (fd >= 0) {
+      if (!fdTableReserved) reserveFdTable(fd);
+      fdTableReserved = true;
+      return fd;
+    }
     e = errno();
   }
   const [code, text] = errnoName(e);
@@ -656,4 +666,28 @@ export function defaultHostFdBudget(mode: 'directfs' | 'lisafs' = 'directfs'): n
   const cur = Number(lim.cur ?? 1024);
   const b = Math.max(16, Math.min(16384, Math.floor(cur / 2)));
   return mode === 'lisafs' ? Math.max(16, b >> 1) : b;
+}
+
+/**
+ * Grows this process's kernel FD table once, so that it covers FD numbers up to the soft
+ * RLIMIT_NOFILE (at most 32768: twice the largest default dentry FD budget). Called by
+ * openRoot() on the first mount of the process (every FD the core, a worker gofer or a process
+ * gofer holds is opened after a mount root).
+ *
+ * Why: the kernel grows a process's FD table in powers of two, and in a multi-threaded process
+ * (Node always is) every growth waits for an RCU grace period (expand_fdtable ->
+ * synchronize_rcu), measured here at 5-25 ms each. A dentry cache that holds thousands of host
+ * FDs would otherwise stall at FD 256, 512, 1024, ... in the middle of the guest's work (60 ms of
+ * a 140 ms read-files run). The table never shrinks, so growing it up front pays one grace
+ * period instead of up to nine. Costs 8 bytes of kernel memory per slot; leaves nothing open
+ * (one F_DUPFD_CLOEXEC of `anyFd` at the top slot, closed at once). Failure changes nothing.
+ * Precondition: `anyFd` is an open FD of this process.
+ */
+function reserveFdTable(anyFd: number): void {
+  const lim: { cur?: number | bigint; max?: number | bigint } = {};
+  const cur = c_getrlimit(RLIMIT_NOFILE, lim) === 0 ? Number(lim.cur ?? 1024) : 1024;
+  const top = Math.min(cur, 32768) - 1;
+  if (top < 64) return; // the initial table already covers 64 FDs
+  const fd = c_fcntl3(anyFd, F_DUPFD_CLOEXEC, top);
+  if (fd >= 0) c_close(fd);
 }
