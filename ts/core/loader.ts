@@ -15,6 +15,7 @@
 import { readFileSync, existsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomFillSync } from 'node:crypto';
+import v8 from 'node:v8';
 import { HostMemory, createHostImports, closeHostFd } from '../host/hostfd.js';
 import { createLisafsHostImports } from '../lisafs/hostfd-lisafs.js';
 import { createFallback, type FallbackMount } from '../lisafs/fallback.js';
@@ -116,6 +117,30 @@ export function findCore(): string {
 }
 
 let cachedModule: WebAssembly.Module | null = null;
+
+/**
+ * Compiles `bytes` with V8's optimizing wasm compiler (TurboFan) for every function, up front.
+ *
+ * Why: by default V8 compiles wasm lazily with its baseline compiler (Liftoff) and tiers hot
+ * functions up in the background later. The core runs on every guest call, so a fresh process
+ * would spend its first tens of thousands of calls in baseline code (measured: a 2,500-path
+ * stat-storm 50 -> 33 ms, read-files 90 -> 64 ms). Compiling core.wasm eagerly costs ~40 ms once
+ * per process (in parallel on V8's compile threads), outside any guest call.
+ * How: V8 flags are process-wide, so they are switched for this one synchronous compile and put
+ * back (unless the process was started with its own choice for them, which is then left alone).
+ */
+function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
+  const own = process.execArgv.some((a) => /^--(no-)?(liftoff|wasm-lazy-compilation)\b/.test(a.replace(/_/g, '-')));
+  if (own) return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  v8.setFlagsFromString('--no-liftoff');
+  v8.setFlagsFromString('--no-wasm-lazy-compilation');
+  try {
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } finally {
+    v8.setFlagsFromString('--liftoff');
+    v8.setFlagsFromString('--wasm-lazy-compilation');
+  }
+}
 let cachedPath = '';
 
 /** Compiles core.wasm once per process (synchronously, so WASI's constructor can stay sync). */
@@ -129,7 +154,7 @@ export function coreModule(): WebAssembly.Module {
     throw new Error(`wasi-directfs: cannot read ${path}: ${(e as Error).message}`);
   }
   try {
-    cachedModule = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    cachedModule = compileOptimized(bytes);
   } catch (e) {
     throw new Error(`wasi-directfs: ${path} is not a valid wasm module: ${(e as Error).message}`);
   }
