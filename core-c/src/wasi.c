@@ -834,8 +834,13 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
 static int64_t snap_find(dirsnap_t *s, dentry_t *d, uint64_t cookie) {
   if (!s || s->gen != d->dir_gen) return -1;
   if (cookie == s->start) return 0;
-  if (s->next > 0 && s->next <= s->count && s->off[s->next - 1] == cookie) return s->next;
-  for (uint32_t i = 0; i < s->count; i++)
+  /* A reader resumes at (or just before) where the last call stopped: the entry it saw whole
+   * last, one before the entry cut off by its buffer. So search backwards from there first; a
+   * scan from 0 on every call would make reading a large directory quadratic. */
+  uint32_t from = s->next <= s->count ? s->next : s->count;
+  for (uint32_t i = from; i > 0; i--)
+    if (s->off[i - 1] == cookie) return i;
+  for (uint32_t i = from; i < s->count; i++)
     if (s->off[i] == cookie) return i + 1;
   return -1;
 }
