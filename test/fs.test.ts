@@ -1350,6 +1350,7 @@ test('FD hygiene: /proc/self/fd returns to the baseline after unmount; hostFds g
     for (let i = 0; i < 30; i++) writeFileSync(join(b.R, 'a', 'b', 'c', `f${i}`), 'data');
     symlinkSync('a/b/c', join(b.R, 'lc'));
     const baseline = procFds();
+    const baseSet = new Set(readdirSync('/proc/self/fd'));
     const fs = mount(b.R);
     assert.ok(fs.counters().hostFds >= 1, 'the root FD is counted');
     const atMount = fs.counters().hostFds;
@@ -1371,7 +1372,14 @@ test('FD hygiene: /proc/self/fd returns to the baseline after unmount; hostFds g
       assert.is(procFds() - baseline, mid.hostFds, 'counters().hostFds matches /proc/self/fd');
     } else if (GOFER === 'process') {
       // hostFds counts the core's virtual FDs; the host FDs behind them are the gofer's.
-      assert.is(procFds() - baseline, 1, 'this process holds the gofer socket and no host file');
+      // This process holds, as gVisor's client, the host FDs the gofer donated with OpenAt for
+      // file data: regular files only (never a directory), at most one per virtual FD.
+      const added = readdirSync('/proc/self/fd').filter((n) => !baseSet.has(n));
+      const kinds = added.map((n) => { try { return statSync(`/proc/self/fd/${n}`); } catch { return null; } }).filter((st) => st !== null);
+      assert.is(kinds.filter((st) => st.isDirectory()).length, 0, 'no directory FD in this process');
+      const files = kinds.filter((st) => st.isFile()).length;
+      assert.ok(files >= 10 && files <= mid.hostFds, `donated file FDs (${files}): the 10 open files, <= virtual FDs (${mid.hostFds})`);
+      assert.ok(kinds.length - files <= 1, 'besides them at most the gofer socket');
       assert.ok(goferFds() - goferAtMount >= mid.hostFds - atMount, `the gofer holds a host FD per virtual FD (${goferFds() - goferAtMount} >= ${mid.hostFds - atMount})`);
     } else {
       // The gofer thread shares this process's FD table: a host FD per virtual FD, plus its own.

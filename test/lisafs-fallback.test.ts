@@ -216,27 +216,48 @@ for (const gofer of CHANNELS) {
       const c = fs.lisafs!;
       assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1 }, 'mount: Mount, the root opened for reading and stated');
       // First stat of d/g: the directory d is walked to (it becomes a cached dentry with a control
-      // FD; it is opened for reading only when read), the leaf is stated by name from it
-      // (WalkStat); nothing else.
+      // FD; it is opened for reading only when read), the leaf is stated by name from it with a
+      // Walk (whose control FD serves an open that follows at once, else goes back in the next
+      // batched Close); nothing else.
       fs.stat('d/g');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 1, WalkStat: 1 }, 'd: Walk; g: WalkStat');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 2 }, 'd: Walk; g: Walk');
       // Cached (exclusive): no RPC at all.
       for (let i = 0; i < 50; i++) fs.stat('d/g');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 1, WalkStat: 1 }, 'cached stats send nothing');
-      // A sibling: one more WalkStat (d is cached).
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 2 }, 'cached stats send nothing');
+      // A sibling: one more Walk (d is cached).
       fs.stat('d/h');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 1, WalkStat: 2 });
-      // A missing name: one WalkStat; then it is a cached negative entry.
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 3 });
+      // A missing name: one Walk; then it is a cached negative entry.
       fails(() => fs.stat('d/none'), 'ENOENT');
       fails(() => fs.stat('d/none'), 'ENOENT');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 1, WalkStat: 3 }, 'negative entries are cached too');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 4 }, 'negative entries are cached too');
       assert.is(fs.rpcs, 7, 'Filesystem.rpcs counts every RPC, Mount included');
       // The fallback goes over this same connection (no second gofer): the core looks the link up
-      // (WalkStat), then the fallback sends one Walk from the root, the op, and a Close.
+      // (Walk), then the fallback sends one Walk from the root, the op, and a Close.
       fs.setxattr('lf', 'trusted.m', 'x', 0, { follow: false });
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 2, WalkStat: 4, FSetXattr: 1, Close: 1 });
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 6, FSetXattr: 1, Close: 1 });
       assert.is(c.rpcCounts.Mount, 1, 'no second Mount');
       assert.is(dec.decode(fs.getxattr('lf', 'trusted.m', { follow: false })), 'x');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): file data moves through the donated host FD (no PRead/PWrite); an uncached open is Walk + OpenAt`, () => {
+    const T = box();
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      fs.writeFile('d/new', 'x'.repeat(100_000));
+      assert.is(dec.decode(fs.readFile('d/new')).length, 100_000);
+      const before = counts(fs);
+      assert.is(dec.decode(fs.readFile('f')), 'hello');
+      const after = counts(fs);
+      assert.is(after.PRead ?? 0, 0, 'no PRead');
+      assert.is(after.PWrite ?? 0, 0, 'no PWrite');
+      // f: looked up with one Walk, whose control FD the open then uses: one OpenAt, no second Walk.
+      assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 1, 'f walked once');
+      assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 1, 'f opened once');
     } finally {
       fs.unmount();
       rmSync(T, { recursive: true, force: true });

@@ -9,14 +9,17 @@
  * Must not: open host paths, keep policy (the core validated names and flags; the gofer checks
  * again), or cache metadata.
  *
- * Deviations (docs/lisafs.md): O_APPEND writes are size-then-write (not atomic against other
- * writers); fadvise is accepted and ignored; a directory position other than 0 is reached by
+ * Data moves through the host FD the gofer donates with OpenAt when there is one (as gVisor's
+ * client); PRead/PWrite serve the rest.
+ *
+ * Deviations (docs/lisafs.md): O_APPEND writes without a donated FD are size-then-write (not
+ * atomic against other writers); fadvise is accepted and ignored; a directory position other than 0 is reached by
  * reading from the start and skipping to the saved d_off.
  */
 
 import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
-import type { LisafsClient, StatxValue, Dirent64Value } from './client.js';
+import type { LisafsClient, StatxValue, Dirent64Value, InodeValue } from './client.js';
 import { LisafsError } from './client.js';
 import type { FallbackMount } from './fallback.js';
 
@@ -44,7 +47,7 @@ interface VNode {
   open: number;         // lisafs open FD, 0 when none
   isDir: boolean;
   isLink: boolean;
-  hostFd: number;       // host FD the gofer donated with the open (FIFOs, char devices), -1 if none
+  hostFd: number;       // host FD the gofer donated with the open (regular files, FIFOs, char devices), -1 if none
   dirSeek: bigint | null; // directory: position to resume at before the next getdents (null: continue)
   pending: Dirent64Value[]; // directory: entries fetched but not yet returned
   eof: boolean;
@@ -177,14 +180,37 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   };
 
   /** A lisafs node for an existing name (Walk from dir), following the core's open flags. */
+  /* The walk stash: the core looks a name up (statx) and, when it opens the file, opens it right
+   * after (openat of the same directory and name). statx is served by a Walk, which returns the
+   * child's control FD with its stat; the FD is kept for exactly one import call, so that such
+   * an openat needs only OpenAt (2 RPCs per uncached open instead of 3). Any other import call
+   * releases it first, so a stashed FD never outlives the lookup it came from. */
+  let walked: { dir: VNode; name: Uint8Array; ino: InodeValue } | null = null;
+  const dropWalked = (): void => {
+    if (walked) release(walked.dir.c, walked.ino.controlFD);
+    walked = null;
+  };
+  /** The stashed inode if it is `name` in `dir` (ownership passes to the caller), else null
+   * (and the stash is released). */
+  const takeWalked = (dir: VNode, name: Uint8Array): InodeValue | null => {
+    const w = walked;
+    walked = null;
+    if (w && w.dir === dir && w.name.length === name.length && w.name.every((b, i) => b === name[i])) return w.ino;
+    if (w) release(w.dir.c, w.ino.controlFD);
+    return null;
+  };
+
   const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
     const c = dir.c;
-    const w = rpc(() => c.walk(dir.control, [name]));
-    if (w.status === 1 || w.inodes.length === 0) {
-      release(c, ...w.inodes.map((i) => i.controlFD));
-      return -ENOENT;
+    let ino = takeWalked(dir, name);
+    if (!ino) {
+      const w = rpc(() => c.walk(dir.control, [name]));
+      if (w.status === 1 || w.inodes.length === 0) {
+        release(c, ...w.inodes.map((i) => i.controlFD));
+        return -ENOENT;
+      }
+      ino = w.inodes[w.inodes.length - 1]!;
     }
-    const ino = w.inodes[w.inodes.length - 1]!;
     const type = ino.stat.mode & S_IFMT;
     const n: VNode = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
     if (flags & O_PATH) return add(n);
@@ -202,10 +228,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     try {
       const o = rpc(() => c.openAt(n.control, flags & (O_ACCMODE | O_TRUNC)));
       n.open = o.fd;
-      if (o.hostFd !== undefined) {
-        if (type === 0o010000 || type === 0o020000) n.hostFd = o.hostFd; // a stream: read/write it directly
-        else real.close(o.hostFd);
-      }
+      // Data moves through the donated host FD, as gVisor's client does with its readFD/writeFD:
+      // one copy between the file and guest memory, no PRead/PWrite RPC. Metadata stays RPCs.
+      if (o.hostFd !== undefined) n.hostFd = o.hostFd;
     } catch (e) {
       release(c, n.control);
       throw e;
@@ -300,12 +325,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const imports: HostImports = {
     openat: guard((dirfd: number, name: number, flags: number, mode: number): number => {
       const dir = node(dirfd);
+      if (!dir || (flags & O_CREAT)) dropWalked();
       if (!dir) return dirfd < VFD_BASE ? real.openat(dirfd, name, flags, mode) : -EBADF;
       const nm = cstr(name);
       if (flags & O_CREAT) {
         const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
-        if (r.hostFd !== undefined) real.close(r.hostFd);
-        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], eof: false });
+        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], eof: false });
       }
       return openExisting(dir, nm, flags);
     }),
@@ -320,14 +345,19 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       return 0;
     }),
     statx: guard((dirfd: number, name: number, flags: number, mask: number, out: number): number => {
+      dropWalked();
       const dir = node(dirfd);
       if (!dir) return dirfd < VFD_BASE ? real.statx(dirfd, name, flags, mask, out) : -EBADF;
       const nm = cstr(name);
       if (nm.length === 0 && (flags & AT_EMPTY_PATH)) return putStatx(out, rpc(() => dir.c.fstat(dir.control)));
-      const st = rpc(() => dir.c.walkStat(dir.control, [nm]));
-      const s = st[st.length - 1];
-      if (!s || st.length < 1) return -ENOENT;
-      return putStatx(out, s);
+      const w = rpc(() => dir.c.walk(dir.control, [nm]));
+      const ino = w.inodes[0];
+      if (w.status === 1 || !ino) {
+        release(dir.c, ...w.inodes.map((i) => i.controlFD));
+        return -ENOENT;
+      }
+      walked = { dir, name: nm, ino }; // for an openat that follows at once (see takeWalked)
+      return putStatx(out, ino.stat);
     }),
     getdents64: guard((fd: number, buf: number, len: number): number => {
       const n = node(fd);
@@ -535,7 +565,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     preadv: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint): number => {
       const v = node(fd);
       if (!v) return fd < VFD_BASE ? real.preadv(fd, memSel, iovs, n, off) : -EBADF;
-      if (off < 0n && v.hostFd >= 0) return real.preadv(v.hostFd, memSel, iovs, n, off); // a donated stream
+      if (v.hostFd >= 0) return real.preadv(v.hostFd, memSel, iovs, n, off); // donated: file or stream
       if (!v.open) return -EBADF;
       if (v.isDir) return -21;
       const list = iovecs(memSel, iovs, n);
@@ -554,7 +584,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     pwritev: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint, flags: number): number => {
       const v = node(fd);
       if (!v) return fd < VFD_BASE ? real.pwritev(fd, memSel, iovs, n, off, flags) : -EBADF;
-      if (off < 0n && flags === 0 && v.hostFd >= 0) return real.pwritev(v.hostFd, memSel, iovs, n, off, 0);
+      if (v.hostFd >= 0) return real.pwritev(v.hostFd, memSel, iovs, n, off, flags); // donated: file or stream
       if (!v.open) return -EBADF;
       const list = iovecs(memSel, iovs, n);
       if (typeof list === 'number') return list;
@@ -593,6 +623,16 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     },
     now_ns: (): bigint => real.now_ns(),
   };
+
+  // Every import but statx and openat (which manage it) releases the walk stash first.
+  for (const k of Object.keys(imports) as (keyof HostImports)[]) {
+    if (k === 'statx' || k === 'openat') continue;
+    const f = imports[k] as (...a: unknown[]) => unknown;
+    (imports as unknown as Record<string, unknown>)[k] = (...a: unknown[]): unknown => {
+      if (walked) dropWalked();
+      return f(...a);
+    };
+  }
 
   /** Mount on a connected client: the root's virtual FD (its control FD plus an open FD to
    * read it as a directory). A donated host FD for the root is closed: lisafs mode reaches the

@@ -133,6 +133,7 @@ const c_shutdown = libc.func('int shutdown(int fd, int how)') as (a: I, b: I) =>
 const c_geteuid = libc.func('uint32_t geteuid()') as () => I;
 const c_getegid = libc.func('uint32_t getegid()') as () => I;
 const c_gettid = libc.func('int gettid()') as () => I;
+const c_sched_yield = libc.func('int sched_yield()') as () => I;
 const c_waitid = libc.func('int waitid(int idtype, uint32_t id, intptr_t info, int options)') as (a: I, b: I, c: I, d: I) => I;
 
 // ---- native buffers --------------------------------------------------------------------------
@@ -356,6 +357,12 @@ export function geteuid(): number {
 export function getegid(): number {
   return c_getegid();
 }
+/** sched_yield(2): lets another runnable thread have this CPU (a spinning channel end calls it
+ * so that V8's background compiler and GC threads are not starved on a small host). */
+export function schedYield(): void {
+  c_sched_yield();
+}
+
 export function gettid(): number {
   return c_gettid();
 }
