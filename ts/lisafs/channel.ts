@@ -443,6 +443,7 @@ export class ProcessTransport implements Transport {
    * above the maximum are a broken server: the connection is closed (EIO). */
   private receive(): RawReply {
     const b = this.rbuf;
+    sys.spinReadable(this.fd, SPIN_US);
     const first = this.msg.recvWithFds(this.fd, b, 0, b.size);
     const fds = first.fds;
     const closeFds = (): void => {
@@ -516,6 +517,7 @@ export function serveProcess(fd: number, conn: Pick<GoferConnection, 'handle'>):
     return true;
   };
   for (;;) {
+    if (have < HEADER_SIZE) sys.spinReadable(fd, SPIN_US); // a client making a run of calls sends the next one soon
     if (!fill(HEADER_SIZE)) break;
     const len = rbuf.dv.getUint32(0, true);
     const mid = rbuf.dv.getUint16(4, true);

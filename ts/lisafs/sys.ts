@@ -134,6 +134,7 @@ const c_geteuid = libc.func('uint32_t geteuid()') as () => I;
 const c_getegid = libc.func('uint32_t getegid()') as () => I;
 const c_gettid = libc.func('int gettid()') as () => I;
 const c_sched_yield = libc.func('int sched_yield()') as () => I;
+const c_poll = libc.func('int poll(intptr_t fds, uint64_t n, int timeout)') as (a: I, b: I, c: I) => I;
 const c_waitid = libc.func('int waitid(int idtype, uint32_t id, intptr_t info, int options)') as (a: I, b: I, c: I, d: I) => I;
 
 // ---- native buffers --------------------------------------------------------------------------
@@ -361,6 +362,26 @@ export function getegid(): number {
  * so that V8's background compiler and GC threads are not starved on a small host). */
 export function schedYield(): void {
   c_sched_yield();
+}
+
+let pollBuf: NativeBuf | null = null;
+const POLLIN = 1;
+
+/** Polls `fd` for input without sleeping, yielding the CPU between polls, for up to `us`
+ * microseconds. Returns true once it is readable (or in error: the read that follows reports
+ * it), false when the time ran out (the caller then blocks in its read). A channel end waiting
+ * for a reply that is microseconds away answers sooner this way than by sleeping in recvmsg
+ * and being woken (the process channel's counterpart of the worker channel's spin). */
+export function spinReadable(fd: number, us: number): boolean {
+  const b = (pollBuf ??= new NativeBuf(8));
+  const until = performance.now() + us / 1000;
+  do {
+    b.dv.setInt32(0, fd, true);
+    b.dv.setInt32(4, POLLIN, true); // events = POLLIN, revents = 0
+    if (c_poll(b.addr, 1, 0) !== 0) return true;
+    c_sched_yield();
+  } while (performance.now() < until);
+  return false;
 }
 
 export function gettid(): number {
