@@ -33,7 +33,7 @@ function processUmask(): number {
   return m ? parseInt(m[1]!, 8) : 0o022;
 }
 
-const EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34;
+const EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
 const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
 const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
@@ -350,7 +350,16 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!dir) return dirfd < VFD_BASE ? real.statx(dirfd, name, flags, mask, out) : -EBADF;
       const nm = cstr(name);
       if (nm.length === 0 && (flags & AT_EMPTY_PATH)) return putStatx(out, rpc(() => dir.c.fstat(dir.control)));
-      const w = rpc(() => dir.c.walk(dir.control, [nm]));
+      let w: { status: number; inodes: InodeValue[] };
+      try {
+        w = rpc(() => dir.c.walk(dir.control, [nm]));
+      } catch (e) {
+        // The gofer makes no control FD for a block device (EPERM), but it may be stated.
+        if (!(e instanceof LisafsError && e.errno === EPERM)) throw e;
+        const st = rpc(() => dir.c.walkStat(dir.control, [nm]));
+        const s = st[st.length - 1];
+        return s ? putStatx(out, s) : -ENOENT;
+      }
       const ino = w.inodes[0];
       if (w.status === 1 || !ino) {
         release(dir.c, ...w.inodes.map((i) => i.controlFD));
