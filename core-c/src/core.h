@@ -36,6 +36,11 @@ enum { C_SYSCALLS, C_HITS, C_MISSES, C_DENTRIES, C_DENTRY_FDS, C_EVICTIONS, C_RP
 
 /* Count one host call (every host_* call site goes through these wrappers' callers). */
 #define SYS(call) (g_counters[C_SYSCALLS]++, (call))
+/* SYS for a host call that may need a host FD of its own (in lisafs mode the gofer opens one to
+ * create or read something): on EMFILE/ENFILE the cache sheds every FD it can re-open later
+ * (dentry_shed_all; dentries of the current operation are pinned) and the call is tried once
+ * more, so the guest sees the error only when nothing was left to shed. */
+#define SYS_SHED(call) ({ int32_t r_ = SYS(call); if (r_ == -24 || r_ == -23) { dentry_shed_all(); r_ = SYS(call); } r_; })
 
 /* ---- dentry ------------------------------------------------------------------------------ */
 enum {
@@ -119,6 +124,7 @@ int32_t dentry_host_close(int32_t fd);
 void dentry_host_close_adopted(int32_t fd);
 void dentry_keep_readable(dentry_t *d);
 int32_t dentry_host_open(int32_t dirfd, const char *name, int32_t flags, int32_t mode);
+void dentry_shed_all(void);
 uint8_t wasi_filetype(uint32_t mode);
 uint64_t ino_for_key(uint64_t dev, uint64_t ino);
 /* For checkpoint.c only: the (dev, ino) -> guest inode map, slot by slot. */

@@ -94,11 +94,7 @@ static void shed_all(void);
 /* The host refusing an FD (EMFILE/ENFILE) first makes the cache shed every FD it can re-open
  * later, then the open is tried once more; only then does the error reach the caller. */
 int32_t dentry_host_open(int32_t dirfd, const char *name, int32_t flags, int32_t mode) {
-  int32_t fd = SYS(host_openat(dirfd, name, flags | H_OPEN_FLAGS, mode));
-  if (fd == -24 || fd == -23) {
-    shed_all();
-    fd = SYS(host_openat(dirfd, name, flags | H_OPEN_FLAGS, mode));
-  }
+  int32_t fd = SYS_SHED(host_openat(dirfd, name, flags | H_OPEN_FLAGS, mode));
   if (fd >= 0) g_counters[C_HOST_FDS]++;
   return fd;
 }
@@ -310,6 +306,8 @@ static void budget_make_room(void) {
 }
 
 /* Closes the FDs of every sheddable dentry not used by the current operation. */
+void dentry_shed_all(void) { shed_all(); }
+
 static void shed_all(void) {
   for (dentry_t *v = g_fd_tail, *prev; v; v = prev) {
     prev = v->fd_prev;
@@ -769,7 +767,7 @@ werr_t dentry_target(dentry_t *d) {
   for (uint32_t cap = 256; cap <= 65536; cap *= 2) {
     char *buf = malloc(cap);
     if (!buf) return WASI_ENOMEM;
-    int32_t n = SYS(host_readlinkat(dirfd, name, buf, cap));
+    int32_t n = SYS_SHED(host_readlinkat(dirfd, name, buf, cap));
     if (n < 0) {
       free(buf);
       return errno_from_linux(n);
@@ -872,11 +870,7 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
     }
     if (fd != -40 && fd != -20) return errno_from_linux(fd); /* not ELOOP/ENOTDIR */
   }
-  int32_t r = SYS(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
-  if (r == -24 || r == -23) { /* a gofer may need an FD to stat: shed ours and retry once */
-    shed_all();
-    r = SYS(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx));
-  }
+  int32_t r = SYS_SHED(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx)); /* a gofer may need an FD */
   if (r < 0) {
     if (r == -2) add_negative(dir, name, len);
     return errno_from_linux(r);

@@ -47,7 +47,7 @@ werr_t mkdir_at(dentry_t *dir, const char *name, uint32_t len, uint32_t mode) {
   if (c && !(c->flags & D_NEGATIVE) && !g_shared) return WASI_EEXIST; /* cached: no syscall */
   int32_t pfd;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
-  int32_t r = SYS(host_mkdirat(pfd, name, mode));
+  int32_t r = SYS_SHED(host_mkdirat(pfd, name, mode));
   if (r < 0) return HOSTERR(r);
   e = chown_created(pfd, name, -1, 1);
   dentry_note_created(dir, name, len);
@@ -61,7 +61,7 @@ werr_t mknod_at(dentry_t *dir, const char *name, uint32_t len, uint32_t mode, ui
   if ((mode & L_S_IFMT) != L_S_IFREG && (mode & L_S_IFMT) != 0) return WASI_EPERM;
   int32_t pfd;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
-  int32_t r = SYS(host_mknodat(pfd, name, (mode & 07777) | L_S_IFREG, dev));
+  int32_t r = SYS_SHED(host_mknodat(pfd, name, (mode & 07777) | L_S_IFREG, dev));
   if (r < 0) return HOSTERR(r);
   e = chown_created(pfd, name, -1, 0);
   dentry_note_created(dir, name, len);
@@ -105,7 +105,7 @@ werr_t symlink_at(const char *target, dentry_t *dir, const char *name, uint32_t 
   if (trailing) return trailing_create(dir, name, len);
   int32_t pfd;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
-  int32_t r = SYS(host_symlinkat(target, pfd, name));
+  int32_t r = SYS_SHED(host_symlinkat(target, pfd, name));
   if (r < 0) return HOSTERR(r);
   e = chown_created(pfd, name, -1, 0);
   dentry_note_created(dir, name, len);
@@ -126,7 +126,7 @@ werr_t link_at(dentry_t *src, dentry_t *dir, const char *name, uint32_t len, int
   int32_t spfd, pfd;
   if ((e = dentry_dir_fd(src->parent, &spfd))) return e;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
-  int32_t r = SYS(host_linkat(spfd, src->name, pfd, name, 0));
+  int32_t r = SYS_SHED(host_linkat(spfd, src->name, pfd, name, 0));
   if (r < 0) return HOSTERR(r);
   dentry_note_created(dir, name, len);
   dentry_meta_stale(src); /* nlink, ctime */

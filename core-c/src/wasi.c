@@ -780,7 +780,7 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
   }
   d->flags &= ~(uint32_t)D_DIRPOS0;
   for (;;) {
-    int32_t n = SYS(host_getdents64(fd, g_dents, sizeof g_dents));
+    int32_t n = SYS_SHED(host_getdents64(fd, g_dents, sizeof g_dents));
     if (n < 0) {
       snap_free(s);
       return HOSTERR(n);

@@ -51,6 +51,9 @@ interface VNode {
   dirSeek: bigint | null; // directory: position to resume at before the next getdents (null: continue)
   pending: Dirent64Value[]; // directory: entries fetched but not yet returned
   eof: boolean;
+  /** `removals` when this node was made: a file open across an UnlinkAt/RenameAt may have
+   * lost its last name, so its close is sent at once (see close). */
+  since: number;
 }
 
 /** Counters of this backend (RPC count for route assertions). */
@@ -84,14 +87,44 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return u8.slice(at, end);
   };
   const node = (fd: number): VNode | undefined => nodes.get(fd);
-  const add = (n: VNode): number => {
+  /** UnlinkAt and RenameAt RPCs sent so far (either may remove a file's last name). */
+  let removals = 0;
+  const add = (n: Omit<VNode, 'since'>): number => {
     const fd = nextVfd++;
-    nodes.set(fd, n);
+    nodes.set(fd, { ...n, since: removals });
     return fd;
   };
+  /** Before an RPC that may remove a name: closed files' queued FDs go first, so that a file
+   * closed before its unlink holds no gofer FD when the unlink happens (its blocks are freed
+   * then, as on the host), and the count moves on. */
+  const beforeRemoval = (c: LisafsClient): void => {
+    releaseAt(c, true, []);
+    removals++;
+  };
+  /** One RPC. When the gofer is out of FDs (EMFILE/ENFILE), the FDs this side has queued for
+   * closing (and a stashed walk) are sent back first and the RPC is tried once more: the core
+   * sheds its FDs and retries on EMFILE, and the FDs it sheds land in the queue. */
   const rpc = <T>(f: () => T): T => {
     stats.rpcs++;
-    return f();
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof LisafsError && (e.errno === 24 || e.errno === 23)) || !flushAll()) throw e;
+      stats.rpcs++;
+      return f();
+    }
+  };
+  /** Sends every queued close (after releasing the walk stash). True if anything was sent. */
+  const flushAll = (): boolean => {
+    dropWalked();
+    let sent = false;
+    for (const [c, q] of closeQueues) {
+      if (q.length) {
+        sent = true;
+        rpc(() => c.close(q.splice(0)));
+      }
+    }
+    return sent;
   };
   /** Closes lisafs FDs in batches of up to 100 (as gVisor's client does); `now` sends the batch
    * at once. */
@@ -105,9 +138,6 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   /** -errno for a failed RPC (LisafsError carries the Linux errno). An EIO's message (e.g. "the
    * file server exited (status 137), killed by SIGKILL") is noted for the embedder. */
   const fail = (e: unknown): number => {
-    if (e instanceof LisafsError && (e.errno === 24 || e.errno === 23)) { // EMFILE/ENFILE in the gofer
-      for (const [c, q] of closeQueues) if (q.length) rpc(() => c.close(q.splice(0))); // the core sheds and retries
-    }
     if (e instanceof LisafsError) {
       if (e.errno === EIO) note(e.message);
       return -e.errno;
@@ -212,7 +242,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       ino = w.inodes[w.inodes.length - 1]!;
     }
     const type = ino.stat.mode & S_IFMT;
-    const n: VNode = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
+    const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
     if (flags & O_PATH) return add(n);
     if (n.isLink) { // O_NOFOLLOW on a symlink
       release(c, n.control);
@@ -339,9 +369,11 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!n) return fd < VFD_BASE ? real.close(fd) : -EBADF;
       nodes.delete(fd);
       if (n.hostFd >= 0) real.close(n.hostFd);
-      // Closed at once (with the pending batch): a gofer FD on a file keeps its inode, and so its
-      // blocks, alive after an unlink, and the core's FD budget must bound the gofer's FDs too.
-      releaseAt(n.c, true, [n.open, n.control]);
+      // Batched (as gVisor's client, up to 100 FDs per Close), except for a file that was open
+      // across an UnlinkAt/RenameAt: it may have lost its last name, and a gofer FD on it would
+      // keep its blocks allocated (gVisor flushes at once for a deleted regular file too). Files
+      // closed before an unlink are flushed before it is sent (beforeRemoval).
+      releaseAt(n.c, n.since !== removals, [n.open, n.control]);
       return 0;
     }),
     statx: guard((dirfd: number, name: number, flags: number, mask: number, out: number): number => {
@@ -418,6 +450,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     unlinkat: guard((dirfd: number, name: number, flags: number): number => {
       const dir = node(dirfd);
       if (!dir) return -EBADF;
+      beforeRemoval(dir.c);
       rpc(() => dir.c.unlinkAt(dir.control, cstr(name), flags & AT_REMOVEDIR));
       return 0;
     }),
@@ -425,6 +458,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const a = node(olddirfd), b = node(newdirfd);
       if (!a || !b) return -EBADF;
       if (a.c !== b.c) return -18; // EXDEV: two mounts
+      beforeRemoval(a.c);
       rpc(() => a.c.renameAt(a.control, cstr(oldname), b.control, cstr(newname), flags));
       return 0;
     }),
@@ -542,6 +576,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     fstatfs: guard((fd: number, out: number): number => {
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.fstatfs(fd, out) : -EBADF;
+      releaseAt(n.c, true, []); // free space as the host counts it: nothing held for closed files
       const s = rpc(() => n.c.fstatfs(n.control));
       const o = zeroed(out, 120);
       if (o < 0) return o;
@@ -649,7 +684,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const mount = (c: LisafsClient): number => {
     const m = rpc(() => c.mount());
     if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
-    const n: VNode = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
+    const n: Omit<VNode, 'since'> = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
     n.open = rpc(() => c.openAt(n.control, 0)).fd;
     mounts.push({ c, root: n.control });
     return add(n);
