@@ -14,7 +14,7 @@
 // Needs root (trusted.* xattrs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, realpathSync, readdirSync, lstatSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, realpathSync, readdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -258,6 +258,36 @@ for (const gofer of CHANNELS) {
       // f: looked up with one Walk, whose control FD the open then uses: one OpenAt, no second Walk.
       assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 1, 'f walked once');
       assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 1, 'f opened once');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): a file unlinked while open holds no FD anywhere once closed (its blocks are freed)`, () => {
+    const T = box();
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      const goferPid = gofer === 'process' ? (fs.lisafs!.transport as unknown as { pid: number }).pid : process.pid;
+      const holders = (name: string): string[] => {
+        const out: string[] = [];
+        for (const pid of new Set([process.pid, goferPid])) {
+          for (const n of readdirSync(`/proc/${pid}/fd`)) {
+            try {
+              const l = readlinkSync(`/proc/${pid}/fd/${n}`);
+              if (l.includes(name)) out.push(`${pid}:${n} -> ${l}`);
+            } catch { /* closed meanwhile */ }
+          }
+        }
+        return out;
+      };
+      fs.writeFile('d/gone', 'x'.repeat(50_000));
+      const h = fs.open('d/gone', 'r');
+      assert.ok(holders('gone').length > 0, 'held while open');
+      fs.unlink('d/gone');
+      assert.is(fs.read(h, new Uint8Array(5), 0), 5, 'still readable while open');
+      fs.close(h);
+      assert.equal(holders('gone'), [], 'no FD left on the deleted file in this process or the gofer');
     } finally {
       fs.unmount();
       rmSync(T, { recursive: true, force: true });
