@@ -105,6 +105,10 @@ const c_fsync = libc.func('int fsync(int fd)') as (a: I) => I;
 const c_fdatasync = libc.func('int fdatasync(int fd)') as (a: I) => I;
 const c_preadv = libc.func('intptr_t preadv(int fd, intptr_t iov, int iovcnt, int64_t off)') as (a: I, b: I, c: I, d: L) => I;
 const c_readv = libc.func('intptr_t readv(int fd, intptr_t iov, int iovcnt)') as (a: I, b: I, c: I) => I;
+const c_pread = libc.func('intptr_t pread(int fd, intptr_t buf, size_t len, int64_t off)') as (a: I, b: I, c: I, d: L) => I;
+const c_read = libc.func('intptr_t read(int fd, intptr_t buf, size_t len)') as (a: I, b: I, c: I) => I;
+const c_pwrite = libc.func('intptr_t pwrite(int fd, intptr_t buf, size_t len, int64_t off)') as (a: I, b: I, c: I, d: L) => I;
+const c_write = libc.func('intptr_t write(int fd, intptr_t buf, size_t len)') as (a: I, b: I, c: I) => I;
 const c_pwritev2 = libc.func('intptr_t pwritev2(int fd, intptr_t iov, int iovcnt, int64_t off, int flags)') as (a: I, b: I, c: I, d: L, e: I) => I;
 const c_writev = libc.func('intptr_t writev(int fd, intptr_t iov, int iovcnt)') as (a: I, b: I, c: I) => I;
 const c_poll = libc.func('int poll(intptr_t fds, uint64_t n, int timeout)') as (a: I, b: I, c: I) => I;
@@ -167,6 +171,7 @@ export class HostMemory {
   bindCore(memory: WebAssembly.Memory): void {
     this.core = memory;
     this.coreBuf = null;
+    this.coreProbe = new Uint8Array(0);
     this.syncCore();
   }
 
@@ -174,6 +179,7 @@ export class HostMemory {
   bindGuest(memory: WebAssembly.Memory): void {
     this.guest = memory;
     this.guestBuf = null;
+    this.guestProbe = new Uint8Array(0);
     this.syncGuest();
   }
 
@@ -185,11 +191,20 @@ export class HostMemory {
     return this.guest;
   }
 
+  /* One-byte views over the current buffers: growing a non-shared memory detaches its old
+   * buffer, which empties the view, so a non-empty probe means nothing changed and the costly
+   * `memory.buffer` getter is skipped (measured ~30 ns per call, twice per guest read). A shared
+   * memory never detaches: its buffer is compared every time. */
+  private coreProbe = new Uint8Array(0);
+  private guestProbe = new Uint8Array(0);
+
   /** Re-reads the core base/size/view if core memory grew. Returns coreBase (0 = unbound). */
   syncCore(): number {
+    if (this.coreProbe.length !== 0) return this.coreBase;
     const m = this.core;
     if (m === null) return 0;
     const b = m.buffer;
+    if (!(b instanceof SharedArrayBuffer) && b.byteLength > 0) this.coreProbe = new Uint8Array(b, 0, 1);
     if (b !== this.coreBuf) {
       this.coreBuf = b;
       const base = baseOf(b);
@@ -229,9 +244,11 @@ export class HostMemory {
 
   /** Re-reads the guest base/size if guest memory grew. Returns guestBase (0 = unbound). */
   syncGuest(): number {
+    if (this.guestProbe.length !== 0) return this.guestBase;
     const m = this.guest;
     if (m === null) return 0;
     const b = m.buffer;
+    if (!(b instanceof SharedArrayBuffer) && b.byteLength > 0) this.guestProbe = new Uint8Array(b, 0, 1);
     if (b !== this.guestBuf) {
       this.guestBuf = b;
       this.guestBase = baseOf(b);
@@ -278,6 +295,34 @@ function fillIovecs(mem: HostMemory, which: number, iovs: number, n: number): nu
     out[q + 3] = 0;
   }
   return 0;
+}
+
+/** For a transfer of exactly one iovec (most reads and writes): the native address of its
+ * buffer, with its length in `oneLen`, checked as fillIovecs checks; or -EINVAL / -EFAULT.
+ * The caller then uses pread/pwrite/read/write, which skip the kernel's iovec import and this
+ * module's native iovec array (as libuv does for one buffer). Precondition: as fillIovecs. */
+let oneLen = 0;
+function oneIovec(mem: HostMemory, which: number, iovs: number): number {
+  let base: number;
+  let size: number;
+  if (which === 0) {
+    base = mem.coreBase;
+    size = mem.coreSize;
+  } else if (which === 1) {
+    base = mem.syncGuest();
+    if (base === 0) return -EFAULT;
+    size = mem.guestSize;
+  } else {
+    return -EINVAL;
+  }
+  const at = iovs >>> 0;
+  if (at + WASM_IOVEC_SIZE > mem.coreSize) return -EFAULT;
+  const dv = mem.coreView;
+  const buf = dv.getUint32(at, true);
+  const len = dv.getUint32(at + 4, true);
+  if (buf + len > size) return -EFAULT;
+  oneLen = len;
+  return base + buf;
 }
 
 /** Signatures of the imports (wasm value types, params → result), the twin of imports.h. */
@@ -541,20 +586,33 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
       return r < 0 ? -errno() : r;
     },
 
-    /** preadv(fd, iov, n, off), or readv(fd, iov, n) when off < 0. */
+    /** preadv(fd, iov, n, off), or readv(fd, iov, n) when off < 0; pread/read for one iovec. */
     preadv(fd, which, iovs, iovcnt, off) {
       if (mem.syncCore() === 0) return -EFAULT;
       const n = iovcnt >>> 0;
+      if (n === 1) {
+        const a = oneIovec(mem, which, iovs);
+        if (a < 0) return a;
+        const r = off < 0n ? c_read(fd, a, oneLen) : c_pread(fd, a, oneLen, i64(off));
+        return r < 0 ? -errno() : r;
+      }
       const e = fillIovecs(mem, which, iovs, n);
       if (e < 0) return e;
       const r = off < 0n ? c_readv(fd, iovAddr, n) : c_preadv(fd, iovAddr, n, i64(off));
       return r < 0 ? -errno() : r;
     },
 
-    /** pwritev2(fd, iov, n, off, flags), or writev(fd, iov, n) when off < 0 and flags == 0. */
+    /** pwritev2(fd, iov, n, off, flags), or writev(fd, iov, n) when off < 0 and flags == 0;
+     * pwrite/write for one iovec without flags. */
     pwritev(fd, which, iovs, iovcnt, off, flags) {
       if (mem.syncCore() === 0) return -EFAULT;
       const n = iovcnt >>> 0;
+      if (n === 1 && flags === 0) {
+        const a = oneIovec(mem, which, iovs);
+        if (a < 0) return a;
+        const r = off < 0n ? c_write(fd, a, oneLen) : c_pwrite(fd, a, oneLen, i64(off));
+        return r < 0 ? -errno() : r;
+      }
       const e = fillIovecs(mem, which, iovs, n);
       if (e < 0) return e;
       const r = flags === 0 && off < 0n ? c_writev(fd, iovAddr, n) : c_pwritev2(fd, iovAddr, n, i64(off), flags);
