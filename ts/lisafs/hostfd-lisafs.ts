@@ -13,8 +13,8 @@
  * client); PRead/PWrite serve the rest.
  *
  * Deviations (docs/lisafs.md): O_APPEND writes without a donated FD are size-then-write (not
- * atomic against other writers); fadvise is accepted and ignored; a directory position other than 0 is reached by
- * reading from the start and skipping to the saved d_off.
+ * atomic against other writers); fadvise is accepted and ignored; a directory position other
+ * than 0 is reached by reading from the start and skipping to the saved d_off.
  */
 
 import { readFileSync } from 'node:fs';
@@ -209,7 +209,6 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return out;
   };
 
-  /** A lisafs node for an existing name (Walk from dir), following the core's open flags. */
   /* The walk stash: the core looks a name up (statx) and, when it opens the file, opens it right
    * after (openat of the same directory and name). statx is served by a Walk, which returns the
    * child's control FD with its stat; the FD is kept for exactly one import call, so that such
@@ -230,6 +229,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return null;
   };
 
+  /** A lisafs node for an existing name (the stashed Walk, else a Walk from dir), following the
+   * core's open flags. */
   const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
     const c = dir.c;
     let ino = takeWalked(dir, name);
