@@ -117,6 +117,7 @@ export function findCore(): string {
 }
 
 let cachedModule: WebAssembly.Module | null = null;
+let cachedPath = '';
 
 /**
  * Compiles `bytes` with V8's optimizing wasm compiler (TurboFan) for every function, up front.
@@ -141,7 +142,6 @@ function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
     v8.setFlagsFromString('--wasm-lazy-compilation');
   }
 }
-let cachedPath = '';
 
 /** Compiles core.wasm once per process (synchronously, so WASI's constructor can stay sync). */
 export function coreModule(): WebAssembly.Module {

@@ -119,7 +119,7 @@ const W_TRACK = W_DATA + MAX_MESSAGE_SIZE;
 const NO_EXIT = -0x80000000;
 /* How long a waiting end polls the state word before it sleeps in Atomics.wait. A sleeping
  * thread takes tens of microseconds to wake (futex wake + scheduling: measured 75 us per RPC
- * round trip with a ~1 us poll, 9 us with a ~50 us one), and a client making a run of calls
+ * round trip with a ~1 us poll, 9 us with a 50-200 us one), and a client making a run of calls
  * sends its next one within microseconds, so each end polls for up to SPIN_US before sleeping.
  * The poll is bounded in time, not iterations (an unoptimised loop is 50x slower per iteration). */
 const SPIN_US = 200;
