@@ -89,7 +89,6 @@ uint8_t wasi_filetype(uint32_t mode) {
 
 /* ---- host FD accounting -------------------------------------------------------------------- */
 /* Every host open/close of the core goes through these two, so C_HOST_FDS is exact. */
-static void shed_all(void);
 
 /* The host refusing an FD (EMFILE/ENFILE) first makes the cache shed every FD it can re-open
  * later, then the open is tried once more; only then does the error reach the caller. */
@@ -306,9 +305,7 @@ static void budget_make_room(void) {
 }
 
 /* Closes the FDs of every sheddable dentry not used by the current operation. */
-void dentry_shed_all(void) { shed_all(); }
-
-static void shed_all(void) {
+void dentry_shed_all(void) {
   for (dentry_t *v = g_fd_tail, *prev; v; v = prev) {
     prev = v->fd_prev;
     if (v->gen != g_op_gen) close_fds(v);
