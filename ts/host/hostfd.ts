@@ -260,23 +260,32 @@ export class HostMemory {
 
 // ---- the import object -----------------------------------------------------------------------
 
+/** The memory chosen by `which` (0 core, 1 guest) for iovec buffers: its native base and byte
+ * size in selBase/selSize, and 0; or -EINVAL (bad selector), -EFAULT (guest memory unbound).
+ * Precondition: mem.syncCore() returned non-zero. */
+let selBase = 0;
+let selSize = 0;
+function selectMemory(mem: HostMemory, which: number): number {
+  if (which === 0) {
+    selBase = mem.coreBase;
+    selSize = mem.coreSize;
+    return 0;
+  }
+  if (which !== 1) return -EINVAL;
+  selBase = mem.syncGuest();
+  selSize = mem.guestSize;
+  return selBase === 0 ? -EFAULT : 0;
+}
+
 /** Fills the module's native iovec scratch from `n` wasm32 iovecs at core offset `iovs`, whose
  * buffers are in the memory chosen by `which` (0 core, 1 guest). Returns 0, or -EINVAL (bad
  * selector, n > 1024), -EFAULT (memory unbound, iovec array or a buffer outside its memory).
  * Precondition: mem.syncCore() returned non-zero. */
 function fillIovecs(mem: HostMemory, which: number, iovs: number, n: number): number {
-  let base: number;
-  let size: number;
-  if (which === 0) {
-    base = mem.coreBase;
-    size = mem.coreSize;
-  } else if (which === 1) {
-    base = mem.syncGuest();
-    if (base === 0) return -EFAULT;
-    size = mem.guestSize;
-  } else {
-    return -EINVAL;
-  }
+  const sel = selectMemory(mem, which);
+  if (sel < 0) return sel;
+  const base = selBase;
+  const size = selSize;
   if (n > HOST_IOV_MAX) return -EINVAL;
   const at = iovs >>> 0;
   if (at + n * WASM_IOVEC_SIZE > mem.coreSize) return -EFAULT;
@@ -303,26 +312,16 @@ function fillIovecs(mem: HostMemory, which: number, iovs: number, n: number): nu
  * module's native iovec array (as libuv does for one buffer). Precondition: as fillIovecs. */
 let oneLen = 0;
 function oneIovec(mem: HostMemory, which: number, iovs: number): number {
-  let base: number;
-  let size: number;
-  if (which === 0) {
-    base = mem.coreBase;
-    size = mem.coreSize;
-  } else if (which === 1) {
-    base = mem.syncGuest();
-    if (base === 0) return -EFAULT;
-    size = mem.guestSize;
-  } else {
-    return -EINVAL;
-  }
+  const sel = selectMemory(mem, which);
+  if (sel < 0) return sel;
   const at = iovs >>> 0;
   if (at + WASM_IOVEC_SIZE > mem.coreSize) return -EFAULT;
   const dv = mem.coreView;
   const buf = dv.getUint32(at, true);
   const len = dv.getUint32(at + 4, true);
-  if (buf + len > size) return -EFAULT;
+  if (buf + len > selSize) return -EFAULT;
   oneLen = len;
-  return base + buf;
+  return selBase + buf;
 }
 
 /** Signatures of the imports (wasm value types, params → result), the twin of imports.h. */
