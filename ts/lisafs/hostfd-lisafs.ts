@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
 import type { LisafsClient, StatxValue, Dirent64Value, InodeValue } from './client.js';
 import { LisafsError } from './client.js';
+import { encodeInto, Statx } from './messages.js';
 import type { FallbackMount } from './fallback.js';
 
 export const VFD_BASE = 1 << 20;
@@ -165,31 +166,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return o;
   };
 
-  /** Writes a lisafs Statx as Linux struct statx (the first 144 bytes are the same fields). */
+  /** Writes a lisafs Statx as Linux struct statx: the codec's Statx layout is the first 144
+   * bytes of the kernel's struct (the rest is zeroed). */
   const putStatx = (out: number, s: StatxValue): number => {
     const o = zeroed(out, 256);
     if (o < 0) return o;
-    const v = mem.coreView;
-    v.setUint32(o, s.mask, true);
-    v.setUint32(o + 4, s.blksize, true);
-    v.setBigUint64(o + 8, s.attributes, true);
-    v.setUint32(o + 16, s.nlink, true);
-    v.setUint32(o + 20, s.uid, true);
-    v.setUint32(o + 24, s.gid, true);
-    v.setUint16(o + 28, s.mode, true);
-    v.setBigUint64(o + 32, s.ino, true);
-    v.setBigUint64(o + 40, s.size, true);
-    v.setBigUint64(o + 48, s.blocks, true);
-    v.setBigUint64(o + 56, s.attributesMask, true);
-    const ts = [s.atime, s.btime, s.ctime, s.mtime];
-    for (let i = 0; i < 4; i++) {
-      v.setBigInt64(o + 64 + 16 * i, ts[i]!.sec, true);
-      v.setUint32(o + 72 + 16 * i, ts[i]!.nsec, true);
-    }
-    v.setUint32(o + 128, s.rdevMajor, true);
-    v.setUint32(o + 132, s.rdevMinor, true);
-    v.setUint32(o + 136, s.devMajor, true);
-    v.setUint32(o + 140, s.devMinor, true);
+    encodeInto(Statx, s, new Uint8Array(mem.coreMemory!.buffer), o);
     return 0;
   };
 
