@@ -1343,6 +1343,40 @@ test('inodes: stable across eviction (maxDentries 8)', withFs((fs, b) => {
 
 // ---- FD hygiene and budget ---------------------------------------------------------------------
 
+test('the first mount grows the process FD table once, up to the soft RLIMIT_NOFILE (FDSize), opening nothing', () => {
+  // In a child: a fresh process's table is small; after the first mount FDSize covers the soft
+  // limit (at most 32768), so the cache filling up never makes the kernel grow it mid-run (each
+  // growth waits for an RCU grace period). Under a limit of 300 it stops at the limit.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const entry = findUp(here, join('dist', 'index.js'));
+  const b = makeBox();
+  try {
+    const script = `
+      import { mount } from ${JSON.stringify(entry)};
+      import { readFileSync, readdirSync } from 'node:fs';
+      const size = () => Number(/^FDSize:\\s*(\\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+      const before = size(), fdsBefore = readdirSync('/proc/self/fd').length;
+      const fs = mount(${JSON.stringify(b.R)}, { mode: 'directfs' });
+      const after = size();
+      fs.unmount();
+      console.log(JSON.stringify({ before, after, leaked: readdirSync('/proc/self/fd').length - fdsBefore }));
+    `;
+    for (const limit of [null, '300']) {
+      const cmd = limit ? ['prlimit', `--nofile=${limit}:${limit}`, process.execPath] : [process.execPath];
+      const r = spawnSync(cmd[0]!, [...cmd.slice(1), '--input-type=module', '-e', script], { encoding: 'utf8', cwd: dirname(entry), env: { ...process.env, WASI_DIRECTFS_MODE: '' } });
+      assert.is(r.status, 0, r.stderr);
+      const o = JSON.parse(r.stdout.trim()) as { before: number; after: number; leaked: number };
+      const soft = limit ? Number(limit) : Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
+      const cover = Math.min(soft, 32768);
+      assert.ok(o.before < cover, `a fresh process starts below it (FDSize ${o.before})`);
+      assert.ok(o.after >= cover, `FDSize ${o.after} covers the soft limit ${soft}, at most 32768 (limit ${limit ?? 'default'})`);
+      assert.is(o.leaked, 0, 'nothing left open');
+    }
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('FD hygiene: /proc/self/fd returns to the baseline after unmount; hostFds goes to 0', () => {
   const b = makeBox();
   try {
