@@ -1377,6 +1377,34 @@ test('the first mount grows the process FD table once, up to the soft RLIMIT_NOF
   }
 });
 
+test('core.wasm is compiled with TurboFan up front, and V8\'s own defaults come back for other modules', () => {
+  // In a child with V8's test natives: the core's exports are optimised code before any call,
+  // and a module compiled afterwards still starts in V8's baseline tier (the flags were put back).
+  const here = dirname(fileURLToPath(import.meta.url));
+  const entry = findUp(here, join('dist', 'index.js'));
+  const b = makeBox();
+  try {
+    const script = `
+      import { mount } from ${JSON.stringify(entry)};
+      const fs = mount(${JSON.stringify(b.R)}, { mode: 'directfs' });
+      const x = fs.x;
+      const core = [%IsTurboFanFunction(x.wfs_fd_read), %IsTurboFanFunction(x.wfs_path_filestat_get)];
+      const tiny = new Uint8Array([0,97,115,109,1,0,0,0,1,5,1,96,0,1,127,3,2,1,0,7,5,1,1,102,0,0,10,6,1,4,0,65,42,11]);
+      const f = new WebAssembly.Instance(new WebAssembly.Module(tiny)).exports.f;
+      f();
+      fs.unmount();
+      console.log(JSON.stringify({ core, other: %IsLiftoffFunction(f) }));
+    `;
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], {
+      encoding: 'utf8', cwd: dirname(entry), env: { ...process.env, WASI_DIRECTFS_MODE: '' },
+    });
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.trim()), { core: [true, true], other: true });
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('FD hygiene: /proc/self/fd returns to the baseline after unmount; hostFds goes to 0', () => {
   const b = makeBox();
   try {
