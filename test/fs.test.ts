@@ -1343,66 +1343,61 @@ test('inodes: stable across eviction (maxDentries 8)', withFs((fs, b) => {
 
 // ---- FD hygiene and budget ---------------------------------------------------------------------
 
+/** Runs the ES module `script(entry, R)` (entry: dist/index.js; R: a fresh, empty mount root) in
+ * a child `node` in directfs mode, behind `prefix` (e.g. prlimit) and with `nodeArgs`, and returns
+ * the JSON its stdout holds. The child must exit 0. */
+function childJson(script: (entry: string, R: string) => string, nodeArgs: string[] = [], prefix: string[] = []): unknown {
+  const entry = findUp(dirname(fileURLToPath(import.meta.url)), join('dist', 'index.js'));
+  const b = makeBox();
+  try {
+    const argv = [...prefix, process.execPath, ...nodeArgs, '--input-type=module', '-e', script(entry, b.R)];
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: dirname(entry), env: { ...process.env, WASI_DIRECTFS_MODE: '' } });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim());
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+}
+
 test('the first mount grows the process FD table once, up to the soft RLIMIT_NOFILE (FDSize), opening nothing', () => {
   // In a child: a fresh process's table is small; after the first mount FDSize covers the soft
   // limit (at most 32768), so the cache filling up never makes the kernel grow it mid-run (each
   // growth waits for an RCU grace period). Under a limit of 300 it stops at the limit.
-  const here = dirname(fileURLToPath(import.meta.url));
-  const entry = findUp(here, join('dist', 'index.js'));
-  const b = makeBox();
-  try {
-    const script = `
-      import { mount } from ${JSON.stringify(entry)};
-      import { readFileSync, readdirSync } from 'node:fs';
-      const size = () => Number(/^FDSize:\\s*(\\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
-      const before = size(), fdsBefore = readdirSync('/proc/self/fd').length;
-      const fs = mount(${JSON.stringify(b.R)}, { mode: 'directfs' });
-      const after = size();
-      fs.unmount();
-      console.log(JSON.stringify({ before, after, leaked: readdirSync('/proc/self/fd').length - fdsBefore }));
-    `;
-    for (const limit of [null, '300']) {
-      const cmd = limit ? ['prlimit', `--nofile=${limit}:${limit}`, process.execPath] : [process.execPath];
-      const r = spawnSync(cmd[0]!, [...cmd.slice(1), '--input-type=module', '-e', script], { encoding: 'utf8', cwd: dirname(entry), env: { ...process.env, WASI_DIRECTFS_MODE: '' } });
-      assert.is(r.status, 0, r.stderr);
-      const o = JSON.parse(r.stdout.trim()) as { before: number; after: number; leaked: number };
-      const soft = limit ? Number(limit) : Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
-      const cover = Math.min(soft, 32768);
-      assert.ok(o.before < cover, `a fresh process starts below it (FDSize ${o.before})`);
-      assert.ok(o.after >= cover, `FDSize ${o.after} covers the soft limit ${soft}, at most 32768 (limit ${limit ?? 'default'})`);
-      assert.is(o.leaked, 0, 'nothing left open');
-    }
-  } finally {
-    rmSync(b.T, { recursive: true, force: true });
+  const script = (entry: string, R: string): string => `
+    import { mount } from ${JSON.stringify(entry)};
+    import { readFileSync, readdirSync } from 'node:fs';
+    const size = () => Number(/^FDSize:\\s*(\\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+    const before = size(), fdsBefore = readdirSync('/proc/self/fd').length;
+    const fs = mount(${JSON.stringify(R)}, { mode: 'directfs' });
+    const after = size();
+    fs.unmount();
+    console.log(JSON.stringify({ before, after, leaked: readdirSync('/proc/self/fd').length - fdsBefore }));
+  `;
+  for (const limit of [null, '300']) {
+    const o = childJson(script, [], limit ? ['prlimit', `--nofile=${limit}:${limit}`] : []) as { before: number; after: number; leaked: number };
+    const soft = limit ? Number(limit) : Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
+    const cover = Math.min(soft, 32768);
+    assert.ok(o.before < cover, `a fresh process starts below it (FDSize ${o.before})`);
+    assert.ok(o.after >= cover, `FDSize ${o.after} covers the soft limit ${soft}, at most 32768 (limit ${limit ?? 'default'})`);
+    assert.is(o.leaked, 0, 'nothing left open');
   }
 });
 
 test('core.wasm is compiled with TurboFan up front, and V8\'s own defaults come back for other modules', () => {
   // In a child with V8's test natives: the core's exports are optimised code before any call,
   // and a module compiled afterwards still starts in V8's baseline tier (the flags were put back).
-  const here = dirname(fileURLToPath(import.meta.url));
-  const entry = findUp(here, join('dist', 'index.js'));
-  const b = makeBox();
-  try {
-    const script = `
-      import { mount } from ${JSON.stringify(entry)};
-      const fs = mount(${JSON.stringify(b.R)}, { mode: 'directfs' });
-      const x = fs.x;
-      const core = [%IsTurboFanFunction(x.wfs_fd_read), %IsTurboFanFunction(x.wfs_path_filestat_get)];
-      const tiny = new Uint8Array([0,97,115,109,1,0,0,0,1,5,1,96,0,1,127,3,2,1,0,7,5,1,1,102,0,0,10,6,1,4,0,65,42,11]);
-      const f = new WebAssembly.Instance(new WebAssembly.Module(tiny)).exports.f;
-      f();
-      fs.unmount();
-      console.log(JSON.stringify({ core, other: %IsLiftoffFunction(f) }));
-    `;
-    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], {
-      encoding: 'utf8', cwd: dirname(entry), env: { ...process.env, WASI_DIRECTFS_MODE: '' },
-    });
-    assert.is(r.status, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout.trim()), { core: [true, true], other: true });
-  } finally {
-    rmSync(b.T, { recursive: true, force: true });
-  }
+  const o = childJson((entry, R) => `
+    import { mount } from ${JSON.stringify(entry)};
+    const fs = mount(${JSON.stringify(R)}, { mode: 'directfs' });
+    const x = fs.x;
+    const core = [%IsTurboFanFunction(x.wfs_fd_read), %IsTurboFanFunction(x.wfs_path_filestat_get)];
+    const tiny = new Uint8Array([0,97,115,109,1,0,0,0,1,5,1,96,0,1,127,3,2,1,0,7,5,1,1,102,0,0,10,6,1,4,0,65,42,11]);
+    const f = new WebAssembly.Instance(new WebAssembly.Module(tiny)).exports.f;
+    f();
+    fs.unmount();
+    console.log(JSON.stringify({ core, other: %IsLiftoffFunction(f) }));
+  `, ['--allow-natives-syntax']);
+  assert.equal(o, { core: [true, true], other: true });
 });
 
 test('FD hygiene: /proc/self/fd returns to the baseline after unmount; hostFds goes to 0', () => {
