@@ -195,7 +195,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * after (openat of the same directory and name). statx is served by a Walk, which returns the
    * child's control FD with its stat; the FD is kept for exactly one import call, so that such
    * an openat needs only OpenAt (2 RPCs per uncached open instead of 3). Any other import call
-   * releases it first, so a stashed FD never outlives the lookup it came from. */
+   * that could touch a name releases it first (reads, writes, seeks, polls and clocks do not),
+   * so a stashed FD never outlives the lookup it came from past a change of names. */
   let walked: { dir: VNode; name: Uint8Array; ino: InodeValue } | null = null;
   const dropWalked = (): void => {
     if (walked) release(walked.dir.c, walked.ino.controlFD);
@@ -651,9 +652,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     now_ns: (): bigint => real.now_ns(),
   };
 
-  // Every import but statx and openat (which manage it) releases the walk stash first.
+  // Every import but statx and openat (which manage it) releases the walk stash first, except
+  // the data, seek, poll and clock calls: they change no name and are the hot path, where this
+  // wrapper would cost a call and an argument array each time.
+  const keepsStash = new Set<string>(['statx', 'openat', 'preadv', 'pwritev', 'lseek', 'poll', 'now_ns']);
   for (const k of Object.keys(imports) as (keyof HostImports)[]) {
-    if (k === 'statx' || k === 'openat') continue;
+    if (keepsStash.has(k)) continue;
     const f = imports[k] as (...a: unknown[]) => unknown;
     (imports as unknown as Record<string, unknown>)[k] = (...a: unknown[]): unknown => {
       if (walked) dropWalked();
