@@ -128,10 +128,12 @@ let cachedPath = '';
  * stat-storm 50 -> 33 ms, read-files 90 -> 64 ms). Compiling core.wasm eagerly costs ~40 ms once
  * per process (in parallel on V8's compile threads), outside any guest call.
  * How: V8 flags are process-wide, so they are switched for this one synchronous compile and put
- * back (unless the process was started with its own choice for them, which is then left alone).
+ * back, with --wasm-dynamic-tiering, which --no-liftoff turns off by implication (left off, every
+ * module compiled later was tiered up eagerly in the background). A process started with its
+ * own choice for any of them is left alone.
  */
 function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
-  const own = process.execArgv.some((a) => /^--(no-)?(liftoff|wasm-lazy-compilation)\b/.test(a.replace(/_/g, '-')));
+  const own = process.execArgv.some((a) => /^--(no-)?(liftoff|wasm-lazy-compilation|wasm-dynamic-tiering)\b/.test(a.replace(/_/g, '-')));
   if (own) return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   v8.setFlagsFromString('--no-liftoff');
   v8.setFlagsFromString('--no-wasm-lazy-compilation');
@@ -140,6 +142,7 @@ function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
   } finally {
     v8.setFlagsFromString('--liftoff');
     v8.setFlagsFromString('--wasm-lazy-compilation');
+    v8.setFlagsFromString('--wasm-dynamic-tiering'); // --no-liftoff turned it off by implication
   }
 }
 
