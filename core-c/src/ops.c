@@ -102,7 +102,12 @@ static werr_t trailing_create(dentry_t *dir, const char *name, uint32_t len) {
 werr_t symlink_at(const char *target, dentry_t *dir, const char *name, uint32_t len, int trailing) {
   werr_t e = check_name(name, len);
   if (e) return e;
-  if (trailing) return trailing_create(dir, name, len);
+  if (trailing) { /* "name/": EEXIST for a directory, ENOTDIR for any other existing name (as
+                   * wasmtime and wasi-testsuite; Linux says EEXIST), ENOENT when absent */
+    dentry_t *cur;
+    int x = exists(dir, name, len, &cur);
+    return x < 0 ? (werr_t)-x : !x ? WASI_ENOENT : d_is_dir(cur) ? WASI_EEXIST : WASI_ENOTDIR;
+  }
   int32_t pfd;
   if ((e = dentry_dir_fd(dir, &pfd))) return e;
   int32_t r = SYS_SHED(host_symlinkat(target, pfd, name));

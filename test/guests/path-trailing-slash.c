@@ -26,7 +26,7 @@ int main(void) {
     CHECK_ERRNO(L("rename from"), __wasi_path_rename(sb, p, sb, "renamed"), E_NOTDIR);
     CHECK_ERRNO(L("rename to"), __wasi_path_rename(sb, "etc/passwd", sb, p), E_NOTDIR, E_EXIST);
     CHECK_ERRNO(L("link from"), __wasi_path_link(sb, 0, p, sb, "linked"), E_NOTDIR);
-    CHECK_ERRNO(L("symlink at"), __wasi_path_symlink("target", sb, p), E_NOTDIR, E_EXIST);
+    CHECK_ERRNO(L("symlink at"), __wasi_path_symlink("target", sb, p), E_NOTDIR); /* wasi-testsuite: not EEXIST */
     CHECK_ERRNO(L("readlink"), __wasi_path_readlink(sb, p, buf, sizeof buf, &used), E_NOTDIR);
 #undef L
   }
