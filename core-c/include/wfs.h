@@ -30,6 +30,15 @@
 #define WFS_DATA_MAX 65536  /* io->data capacity for one call */
 #define WFS_DATA_SLACK 4096 /* room after WFS_DATA_MAX for one overflowing dirent */
 
+#define WFS_FAST_FDS 1024 /* guest fds 0..1023 may be served by the fast pread table */
+
+/* One fast-pread entry (see wfs_fd_pread): valid while `epoch` equals io->epoch. */
+typedef struct {
+  int32_t host_fd; /* the regular file's read handle */
+  uint32_t pad;
+  uint64_t epoch;
+} wfs_fast_t;
+
 typedef struct {
   uint64_t r[4];
   uint8_t out[128];
@@ -37,11 +46,19 @@ typedef struct {
   char path2[WFS_PATH_MAX + 8];
   uint32_t iovs[2 * WFS_IOV_MAX];
   uint8_t data[WFS_DATA_MAX + WFS_DATA_SLACK];
+  /* The fast pread table. Every export that may change guest fds, rights or host handles bumps
+   * `epoch` on entry (BEGIN); a successful wfs_fd_pread on a regular file then writes
+   * fast[fd] = {its read handle, the new epoch}. While fast[fd].epoch == epoch nothing has run
+   * in the core since, so the caller may serve fd_pread(fd, one iovec, offset >= 0) itself with
+   * one pread(2) on host_fd (it still checks the iovec and nread pointers), and must call
+   * wfs_fd_pread when the entry is stale or the pread fails. Written only by the core. */
+  uint64_t epoch;
+  wfs_fast_t fast[WFS_FAST_FDS];
 } wfs_io_t;
 
 /* wfs_layout(i): 0 r, 1 out, 2 path1, 3 path2, 4 iovs, 5 data, 6 WFS_PATH_MAX, 7 WFS_IOV_MAX,
- * 8 WFS_DATA_MAX, 9 ABI version. */
-#define WFS_ABI_VERSION 1
+ * 8 WFS_DATA_MAX, 9 ABI version, 10 epoch, 11 fast, 12 WFS_FAST_FDS. */
+#define WFS_ABI_VERSION 2
 
 /* wfs_init flags */
 #define WFS_INIT_SHARED 1u /* interop shared: revalidate cached dentries on every walk */

@@ -22,7 +22,6 @@
 
 #include "fdtable.h"
 
-#define BEGIN() (g_op_gen++)
 
 extern gfd_t *g_fds;
 extern uint32_t g_nfds;

@@ -30,6 +30,10 @@ typedef struct {
 extern wfs_limits_t g_limits;
 extern uint32_t g_shared; /* interop shared: revalidate on every walk, no negative dentries */
 extern uint32_t g_op_gen; /* bumped by every exported call; dentries used in it are pinned */
+extern wfs_io_t g_io;
+/* First statement of every export that may touch fds, dentries or host handles: a new
+ * operation (pins what it uses) and a new fast-pread epoch (stales every fast entry). */
+#define BEGIN() (g_op_gen++, g_io.epoch++)
 extern int32_t g_owner_uid, g_owner_gid; /* owner of created files (-1: the host process's) */
 extern uint32_t g_counters[8];
 enum { C_SYSCALLS, C_HITS, C_MISSES, C_DENTRIES, C_DENTRY_FDS, C_EVICTIONS, C_RPCS, C_HOST_FDS };

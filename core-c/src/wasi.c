@@ -17,7 +17,6 @@ gfd_t *g_fds;     /* the guest fd table (checkpoint.c reads it) */
 uint32_t g_nfds;  /* allocated slots */
 static uint32_t g_initialized;
 
-#define BEGIN() (g_op_gen++)
 #define HOSTERR(r) errno_from_linux(r)
 
 static inline void put_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
@@ -39,6 +38,9 @@ WFS_EXPORT(wfs_layout) uint32_t wfs_layout(uint32_t i) {
     case 7: return WFS_IOV_MAX;
     case 8: return WFS_DATA_MAX;
     case 9: return WFS_ABI_VERSION;
+    case 10: return (uint32_t)offsetof(wfs_io_t, epoch);
+    case 11: return (uint32_t)offsetof(wfs_io_t, fast);
+    case 12: return WFS_FAST_FDS;
     default: return 0;
   }
 }
@@ -489,7 +491,14 @@ WFS_EXPORT(wfs_fd_pread) uint32_t wfs_fd_pread(uint32_t fd, uint32_t mem, uint32
   werr_t e = fd_get_io(fd, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK, &g);
   if (e) return e;
   if (off < 0) return WASI_EINVAL;
-  return do_read(g, mem, n, off, 1);
+  e = do_read(g, mem, n, off, 1);
+  /* A regular file's read handle stays put while the fd is open (open fds pin their dentry's
+   * handles); the entry is good until the next export bumps the epoch (see wfs_io_t.fast). */
+  if (!e && fd < WFS_FAST_FDS && g->kind == K_DENTRY && d_is_reg(g->d) && g->d->read_fd >= 0) {
+    g_io.fast[fd].host_fd = g->d->read_fd;
+    g_io.fast[fd].epoch = g_io.epoch;
+  }
+  return e;
 }
 
 WFS_EXPORT(wfs_fd_write) uint32_t wfs_fd_write(uint32_t fd, uint32_t mem, uint32_t n) {

@@ -10,7 +10,6 @@
 #include "fdtable.h"
 
 #define HOSTERR(r) errno_from_linux(r)
-#define BEGIN() (g_op_gen++)
 
 static inline void put_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 

@@ -11,7 +11,7 @@ export const WFS_PATH_MAX = 4096;
 export const WFS_IOV_MAX = 1024;
 export const WFS_DATA_MAX = 65536;
 export const WFS_DATA_SLACK = 4096;
-export const WFS_ABI_VERSION = 1;
+export const WFS_ABI_VERSION = 2;
 export const WFS_INIT_SHARED = 1;
 export const WFS_X_FOLLOW = 1;
 export const WFS_X_EMPTY_PATH = 2;
@@ -31,6 +31,11 @@ export const LAYOUT_PATH_MAX = 6;
 export const LAYOUT_IOV_MAX = 7;
 export const LAYOUT_DATA_MAX = 8;
 export const LAYOUT_ABI_VERSION = 9;
+export const LAYOUT_EPOCH = 10;
+export const LAYOUT_FAST = 11;
+export const LAYOUT_FAST_FDS = 12;
+/** Bytes per fast-pread entry (wfs_fast_t: i32 host_fd, u32 pad, u64 epoch). */
+export const FAST_ENTRY_SIZE = 16;
 
 /** wfs_stat_counter(i) names, in index order (wfs.h). */
 export const COUNTER_NAMES: readonly string[] = [

@@ -653,6 +653,20 @@ export function errnoName(e: number): [string, string] {
   return entry ? [entry[0], entry[1]] : [`E${e}`, `unknown error ${e}`];
 }
 
+/**
+ * pread(2) of `len` bytes at `off` from host FD `fd` into guest memory at `buf`: the façade's
+ * fast path for fd_pread (wfs_io_t.fast in wfs.h). Returns the byte count or -errno (-EFAULT
+ * when guest memory is unbound or [buf, buf+len) lies outside it).
+ * Preconditions: `fd` is the read handle of a current fast entry (so the core holds it open);
+ * `off` is a non-negative safe integer.
+ */
+export function guestPread(mem: HostMemory, fd: number, buf: number, len: number, off: number): number {
+  const base = mem.syncGuest();
+  if (base === 0 || buf + len > mem.guestSize) return -EFAULT;
+  const r = c_pread(fd, base + buf, len, off);
+  return r < 0 ? -errno() : r;
+}
+
 /** Whether openRoot() already grew the FD table (see reserveFdTable). */
 let fdTableReserved = false;
 

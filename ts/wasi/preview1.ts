@@ -13,7 +13,8 @@
 import { randomFillSync } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import type { Core, CoreExports } from '../core/loader.js';
-import { WFS_MEM_GUEST, POLL_KIND_READ, POLL_KIND_WRITE } from '../core/abi.js';
+import { WFS_MEM_GUEST, POLL_KIND_READ, POLL_KIND_WRITE, FAST_ENTRY_SIZE } from '../core/abi.js';
+import { guestPread } from '../host/hostfd.js';
 import type { GuestMemory } from './memory.js';
 import {
   WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ENOSYS, WASI_ENOTSOCK,
@@ -37,6 +38,8 @@ const TRACE = process.env['WASI_DIRECTFS_TRACE'] === '1';
 
 /** Realtime = this base + process.hrtime.bigint(): ns resolution, anchored once per process. */
 const REALTIME_BASE = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+/** Offsets up to here are exact as numbers (the fast pread path passes them to koffi so). */
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 /** One shared word for sleeping with Atomics.wait (nobody ever notifies it). */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
 
@@ -87,6 +90,9 @@ export class Preview1 {
   /** poll_oneoff: subscription index of each fd record handed to wfs_poll. */
   private readonly pollIndex: Uint32Array;
   private readonly pollMax: number;
+  /** fd_pread may use the core's fast table (directfs mode: its handles are host FDs; in lisafs
+   * mode they are the gofer client's virtual FDs). */
+  private readonly fastPread: boolean;
 
   constructor(core: Core, mem: GuestMemory, args: StringTable, env: StringTable) {
     this.core = core;
@@ -95,6 +101,7 @@ export class Preview1 {
     this.args = args;
     this.env = env;
     this.pollMax = Math.floor(core.dataMax / POLL_RECORD);
+    this.fastPread = core.gofer === null;
     this.pollIndex = new Uint32Array(this.pollMax);
   }
 
@@ -116,6 +123,29 @@ export class Preview1 {
     }
     c[dst + len] = 0;
     return 0;
+  }
+
+  /** fd_pread of one iovec without calling the core, when fd's fast entry is current (see
+   * wfs_io_t.fast in wfs.h: the core served a pread on this regular file and nothing ran in it
+   * since). Returns the byte count; -WASI_EFAULT for an iovec outside guest memory; -1 when the
+   * core must serve the call (stale entry, empty buffer, offset beyond 2^53, or a host error,
+   * which the core's own pread then reports). Precondition: mem.sync() done. */
+  private fastPreadOne(fd: number, iovs: number, off: bigint): number {
+    const core = this.core;
+    if (fd >= core.fastFds) return -1;
+    core.sync();
+    const c = core.dv;
+    const ent = core.fastAddr + fd * FAST_ENTRY_SIZE;
+    if (c.getUint32(ent + 8, true) !== c.getUint32(core.epochAddr, true) ||
+        c.getUint32(ent + 12, true) !== c.getUint32(core.epochAddr + 4, true)) return -1;
+    const mem = this.mem;
+    if (!mem.ok(iovs, WASI_IOVEC_SIZE)) return -WASI_EFAULT;
+    const buf = mem.u32(iovs);
+    const len = mem.u32(iovs + 4);
+    if (buf + len > mem.size) return -WASI_EFAULT;
+    if (len === 0 || off < 0n || off > MAX_SAFE_OFFSET) return -1;
+    const r = guestPread(core.host, c.getInt32(ent, true), buf, len, Number(off));
+    return r >= 0 ? r : -1;
   }
 
   /** Copies `n` guest iovecs at `iovs` into io.iovs, checking each buffer. Returns an errno. */
@@ -477,6 +507,14 @@ export class Preview1 {
     const mem = this.mem;
     mem.sync();
     if (!mem.ok(nreadPtr, 4)) return WASI_EFAULT;
+    if (n === 1 && this.fastPread) {
+      const r = this.fastPreadOne(fd >>> 0, iovs, off);
+      if (r >= 0) {
+        mem.setU32(nreadPtr, r);
+        return 0;
+      }
+      if (r === -WASI_EFAULT) return WASI_EFAULT;
+    }
     const e = this.iovecs(iovs, n);
     if (e !== 0) return e;
     const err = this.x.wfs_fd_pread(fd, WFS_MEM_GUEST, n, off);
