@@ -392,10 +392,7 @@ WFS_EXPORT(wfs_restore) uint32_t wfs_restore(uint32_t roots_addr, uint32_t n_roo
       d->mount_id = x->parent;
       d->refs = 0; /* held by its children and fds below; released by drain if unused */
     } else if (x->kind == 1) {
-      char nm[256]; /* the host wants it NUL-terminated */
-      memcpy(nm, g_img.p + x->name_pos, x->name_len);
-      nm[x->name_len] = 0;
-      e = dentry_lookup(ds[x->parent], nm, x->name_len, 0, &d);
+      e = dentry_lookup(ds[x->parent], (const char *)g_img.p + x->name_pos, x->name_len, 0, &d);
       if (e == WASI_ENOENT) {
         e = corrupt("exists", "yes", "no");
         break;

@@ -808,10 +808,12 @@ static int revalidate(dentry_t *d, int32_t pfd) {
   return 0;
 }
 
-/* Looks up `name` in directory `dir`; *out = the child (positive; no reference taken).
- * need_dir_fd: the caller will walk through the child, so open it as a directory right away
- * (one openat; its metadata is fetched lazily), else stat it by name (one statx, no FD).
- * Preconditions: dir is a positive directory dentry; name passed check_name.
+/* Looks up `name` (len bytes, not necessarily NUL-terminated) in directory `dir`; *out = the
+ * child (positive; no reference taken). need_dir_fd: the caller will walk through the child, so
+ * open it as a directory right away (one openat; its metadata is fetched lazily), else stat it
+ * by name (one statx, no FD). A cached child costs no copy of the name; a miss copies it once
+ * (NUL-terminated) for the host.
+ * Preconditions: dir is a positive directory dentry; name passed check_name (len <= 255).
  * Errors: ENOENT (absent; cached as a negative dentry in exclusive mode), ENOMEM, host errors. */
 werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir_fd, dentry_t **out) {
   int32_t pfd;
@@ -840,6 +842,10 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
     }
   }
   g_counters[C_MISSES]++;
+  char nm[256];
+  memcpy(nm, name, len);
+  nm[len] = 0;
+  name = nm;
   e = dentry_dir_fd(dir, &pfd);
   if (e) return e;
   if (need_dir_fd) {

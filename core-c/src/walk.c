@@ -94,11 +94,8 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
 
     if (last && (flags & W_PARENT) && (flags & W_FOLLOW) && !trailing) {
       /* O_CREAT through a final symlink: expand it if it is one, else stop here. */
-      char nm[256];
-      memcpy(nm, comp, clen);
-      nm[clen] = 0;
       dentry_t *c;
-      e = dentry_lookup(cur, nm, clen, 0, &c);
+      e = dentry_lookup(cur, comp, clen, 0, &c);
       if (e && e != WASI_ENOENT) return e;
       if (!e && d_is_lnk(c)) {
         if (++symlinks > g_limits.max_symlinks) return WASI_ELOOP;
@@ -128,12 +125,8 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
       return 0;
     }
 
-    /* The name must be NUL-terminated for the host: copy it to a small buffer. */
-    char name[256];
-    memcpy(name, comp, clen);
-    name[clen] = 0;
     dentry_t *child;
-    e = dentry_lookup(cur, name, clen, !last, &child);
+    e = dentry_lookup(cur, comp, clen, !last, &child);
     if (e) return e;
 
     if (d_is_lnk(child) && (!last || (flags & W_FOLLOW) || trailing)) {
