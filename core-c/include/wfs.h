@@ -30,13 +30,25 @@
 #define WFS_DATA_MAX 65536  /* io->data capacity for one call */
 #define WFS_DATA_SLACK 4096 /* room after WFS_DATA_MAX for one overflowing dirent */
 
-#define WFS_FAST_FDS 1024 /* guest fds 0..1023 may be served by the fast pread table */
+#define WFS_FAST_FDS 1024 /* guest fds 0..1023 may be served by the fast table */
 
-/* One fast-pread entry (see wfs_fd_pread): valid while `epoch` equals io->epoch. */
+/* wfs_fast_t.ops: the calls the caller may serve itself on a current entry. */
+#define WFS_FAST_READ 1u   /* fd_read: pread(read_fd) at `offset`, then advance it */
+#define WFS_FAST_PREAD 2u  /* fd_pread: pread(read_fd) at the given offset */
+#define WFS_FAST_WRITE 4u  /* fd_write: pwrite(write_fd) at `offset`, then advance it */
+#define WFS_FAST_PWRITE 8u /* fd_pwrite: pwrite(write_fd) at the given offset */
+/* fd_write on a stream (stdio): write(write_fd); current while the entry's epoch equals
+ * io->fd_epoch, not io->epoch */
+#define WFS_FAST_STREAM 16u
+
+/* One fast-table entry (see wfs_io_t.fast): current while `epoch` equals io->epoch. */
 typedef struct {
-  int32_t host_fd; /* the regular file's read handle */
-  uint32_t pad;
+  int32_t read_fd;  /* the regular file's read handle (READ, PREAD) */
+  int32_t write_fd; /* its write handle (WRITE, PWRITE) */
   uint64_t epoch;
+  uint64_t offset;  /* the fd's position; the caller advances it, the core takes it back */
+  uint32_t ops;     /* WFS_FAST_* */
+  uint32_t pad;
 } wfs_fast_t;
 
 typedef struct {
@@ -46,19 +58,26 @@ typedef struct {
   char path2[WFS_PATH_MAX + 8];
   uint32_t iovs[2 * WFS_IOV_MAX];
   uint8_t data[WFS_DATA_MAX + WFS_DATA_SLACK];
-  /* The fast pread table. Every export that may change guest fds, rights or host handles bumps
-   * `epoch` on entry (BEGIN); a successful wfs_fd_pread on a regular file then writes
-   * fast[fd] = {its read handle, the new epoch}. While fast[fd].epoch == epoch nothing has run
-   * in the core since, so the caller may serve fd_pread(fd, one iovec, offset >= 0) itself with
-   * one pread(2) on host_fd (it still checks the iovec and nread pointers), and must call
-   * wfs_fd_pread when the entry is stale or the pread fails. Written only by the core. */
+  /* The fast table. Every export bumps `epoch` on entry (BEGIN), after taking back the position
+   * of the one entry that may be current. A successful read, pread, write or pwrite on a regular
+   * file (guest fd < WFS_FAST_FDS) then publishes fast[fd] with the new epoch: its handles, its
+   * position, and the calls its rights and flags allow (writes only after a write, which left
+   * the file's cached metadata stale; none for append or sync fds). While fast[fd].epoch == epoch
+   * nothing has run in the core since, so the caller may serve those calls on fd (one iovec of
+   * one or more bytes, offsets below 2^53) with one pread/pwrite, advancing `offset` for
+   * fd_read/fd_write; on a stale entry or any host error it calls the export, which repeats
+   * the transfer and reports the error. Only the core writes anything else here. */
   uint64_t epoch;
+  /* Bumped whenever a guest fd is closed or replaced or its rights or flags change: a stream
+   * entry (WFS_FAST_STREAM, a borrowed stdio FD: no position, no cached metadata) stays current
+   * across other calls, so printing does not cost the files their fast entries. */
+  uint64_t fd_epoch;
   wfs_fast_t fast[WFS_FAST_FDS];
 } wfs_io_t;
 
 /* wfs_layout(i): 0 r, 1 out, 2 path1, 3 path2, 4 iovs, 5 data, 6 WFS_PATH_MAX, 7 WFS_IOV_MAX,
- * 8 WFS_DATA_MAX, 9 ABI version, 10 epoch, 11 fast, 12 WFS_FAST_FDS. */
-#define WFS_ABI_VERSION 2
+ * 8 WFS_DATA_MAX, 9 ABI version, 10 epoch, 11 fast, 12 WFS_FAST_FDS, 13 fd_epoch. */
+#define WFS_ABI_VERSION 3
 
 /* wfs_init flags */
 #define WFS_INIT_SHARED 1u /* interop shared: revalidate cached dentries on every walk */

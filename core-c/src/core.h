@@ -33,7 +33,8 @@ extern uint32_t g_op_gen; /* bumped by every exported call; dentries used in it 
 extern wfs_io_t g_io;
 /* First statement of every export that may touch fds, dentries or host handles: a new
  * operation (pins what it uses) and a new fast-pread epoch (stales every fast entry). */
-#define BEGIN() (g_op_gen++, g_io.epoch++)
+#define BEGIN() (fast_take_back(), g_op_gen++, g_io.epoch++)
+void fast_take_back(void);
 extern int32_t g_owner_uid, g_owner_gid; /* owner of created files (-1: the host process's) */
 extern uint32_t g_counters[8];
 enum { C_SYSCALLS, C_HITS, C_MISSES, C_DENTRIES, C_DENTRY_FDS, C_EVICTIONS, C_RPCS, C_HOST_FDS };

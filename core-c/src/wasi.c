@@ -41,6 +41,7 @@ WFS_EXPORT(wfs_layout) uint32_t wfs_layout(uint32_t i) {
     case 10: return (uint32_t)offsetof(wfs_io_t, epoch);
     case 11: return (uint32_t)offsetof(wfs_io_t, fast);
     case 12: return WFS_FAST_FDS;
+    case 13: return (uint32_t)offsetof(wfs_io_t, fd_epoch);
     default: return 0;
   }
 }
@@ -48,6 +49,8 @@ WFS_EXPORT(wfs_layout) uint32_t wfs_layout(uint32_t i) {
 WFS_EXPORT(wfs_init) uint32_t wfs_init(uint32_t flags, uint32_t max_fds, uint32_t max_dentries, uint32_t budget) {
   if (g_initialized) return WASI_EBUSY;
   g_initialized = 1;
+  g_io.epoch = 1; /* fast-table entries start at epoch 0: none is current before a publish */
+  g_io.fd_epoch = 1;
   g_shared = (flags & WFS_INIT_SHARED) != 0;
   g_limits.max_fds = max_fds ? max_fds : 8192;
   g_limits.max_dentries = max_dentries ? max_dentries : 100000;
@@ -132,6 +135,7 @@ static void snap_free(dirsnap_t *s) {
 }
 
 void fd_release(uint32_t fd) {
+  g_io.fd_epoch++; /* stream fast entries (see wfs_io_t.fast) */
   gfd_t *g = &g_fds[fd];
   if (g->kind == K_DENTRY) {
     dentry_t *d = g->d;
@@ -297,6 +301,7 @@ WFS_EXPORT(wfs_fd_fdstat_set_flags) uint32_t wfs_fd_fdstat_set_flags(uint32_t fd
   if ((flags & WASI_FDFLAGS_APPEND) && !(g->rights & WASI_RIGHT_FD_WRITE) && g->kind == K_DENTRY && !d_is_dir(g->d))
     return WASI_ENOTCAPABLE;
   g->fdflags = (uint16_t)flags;
+  g_io.fd_epoch++; /* stream fast entries (see wfs_io_t.fast) */
   return 0;
 }
 
@@ -308,6 +313,7 @@ WFS_EXPORT(wfs_fd_fdstat_set_rights) uint32_t wfs_fd_fdstat_set_rights(uint32_t 
   if (((uint64_t)base & ~g->rights) || ((uint64_t)inh & ~g->rights_inh)) return WASI_ENOTCAPABLE;
   g->rights = (uint64_t)base;
   g->rights_inh = (uint64_t)inh;
+  g_io.fd_epoch++; /* stream fast entries (see wfs_io_t.fast) */
   return 0;
 }
 
@@ -404,6 +410,59 @@ static void wait_ready(int32_t fd, int16_t events) {
   SYS(host_poll(&p, 1, -1));
 }
 
+/* ---- the fast table (wfs_io_t.fast in wfs.h) ----------------------------------------------- */
+static uint32_t g_fast_fd = WFS_FAST_FDS; /* the fd of the last entry published */
+
+/* After a successful data call on guest fd `fd`: publish its entry for the current epoch.
+ * wrote: the call was a write; only then are writes published, and the dentry's cached
+ * metadata is marked stale (fast writes change size and times, and nothing can re-read the
+ * metadata while the entry is current: every export bumps the epoch first).
+ * Handles stay put while the fd is open (open fds pin their dentry's handles). */
+static void fast_publish(uint32_t fd, const gfd_t *g, int wrote) {
+  if (fd >= WFS_FAST_FDS) return;
+  if (g->kind == K_STREAM) { /* a borrowed stdio FD: writes only, no position */
+    if (!wrote || g->host_fd < 0 || !(g->rights & WASI_RIGHT_FD_WRITE) ||
+        (g->fdflags & (WASI_FDFLAGS_DSYNC | WASI_FDFLAGS_SYNC | WASI_FDFLAGS_RSYNC)))
+      return;
+    wfs_fast_t *f = &g_io.fast[fd];
+    f->read_fd = -1;
+    f->write_fd = g->host_fd;
+    f->offset = 0;
+    f->ops = WFS_FAST_STREAM;
+    f->epoch = g_io.fd_epoch;
+    return;
+  }
+  if (g->kind != K_DENTRY || !d_is_reg(g->d)) return;
+  dentry_t *d = g->d;
+  wfs_fast_t *f = &g_io.fast[fd];
+  uint32_t ops = 0;
+  f->read_fd = g->readable ? d->read_fd : -1;
+  f->write_fd = g->writable ? d->write_fd : -1;
+  if (f->read_fd >= 0 && (g->rights & WASI_RIGHT_FD_READ)) {
+    ops |= WFS_FAST_READ;
+    if (g->rights & WASI_RIGHT_FD_SEEK) ops |= WFS_FAST_PREAD;
+  }
+  if (wrote && f->write_fd >= 0 && (g->rights & WASI_RIGHT_FD_WRITE) &&
+      !(g->fdflags & (WASI_FDFLAGS_APPEND | WASI_FDFLAGS_DSYNC | WASI_FDFLAGS_SYNC | WASI_FDFLAGS_RSYNC))) {
+    ops |= WFS_FAST_WRITE;
+    if (g->rights & WASI_RIGHT_FD_SEEK) ops |= WFS_FAST_PWRITE;
+    dentry_meta_stale(d);
+  }
+  if (!ops) return;
+  f->offset = g->offset;
+  f->ops = ops;
+  f->epoch = g_io.epoch;
+  g_fast_fd = fd;
+}
+
+/* First step of every export (BEGIN): the position the caller advanced on the current entry
+ * goes back to its fd (the fd is unchanged: nothing ran in the core since it was published). */
+void fast_take_back(void) {
+  uint32_t fd = g_fast_fd;
+  if (fd < WFS_FAST_FDS && g_io.fast[fd].epoch == g_io.epoch) g_fds[fd].offset = g_io.fast[fd].offset;
+  g_fast_fd = WFS_FAST_FDS;
+}
+
 static werr_t do_read(gfd_t *g, uint32_t mem, uint32_t n, int64_t off, int positional) {
   werr_t e = check_iovcnt(n);
   if (e) return e;
@@ -482,7 +541,9 @@ WFS_EXPORT(wfs_fd_read) uint32_t wfs_fd_read(uint32_t fd, uint32_t mem, uint32_t
   BEGIN();
   gfd_t *g;
   werr_t e = fd_get_io(fd, WASI_RIGHT_FD_READ, &g);
-  return e ? e : do_read(g, mem, n, 0, 0);
+  if (!e) e = do_read(g, mem, n, 0, 0);
+  if (!e) fast_publish(fd, g, 0);
+  return e;
 }
 
 WFS_EXPORT(wfs_fd_pread) uint32_t wfs_fd_pread(uint32_t fd, uint32_t mem, uint32_t n, int64_t off) {
@@ -492,12 +553,7 @@ WFS_EXPORT(wfs_fd_pread) uint32_t wfs_fd_pread(uint32_t fd, uint32_t mem, uint32
   if (e) return e;
   if (off < 0) return WASI_EINVAL;
   e = do_read(g, mem, n, off, 1);
-  /* A regular file's read handle stays put while the fd is open (open fds pin their dentry's
-   * handles); the entry is good until the next export bumps the epoch (see wfs_io_t.fast). */
-  if (!e && fd < WFS_FAST_FDS && g->kind == K_DENTRY && d_is_reg(g->d) && g->d->read_fd >= 0) {
-    g_io.fast[fd].host_fd = g->d->read_fd;
-    g_io.fast[fd].epoch = g_io.epoch;
-  }
+  if (!e) fast_publish(fd, g, 0);
   return e;
 }
 
@@ -505,7 +561,9 @@ WFS_EXPORT(wfs_fd_write) uint32_t wfs_fd_write(uint32_t fd, uint32_t mem, uint32
   BEGIN();
   gfd_t *g;
   werr_t e = fd_get_io(fd, WASI_RIGHT_FD_WRITE, &g);
-  return e ? e : do_write(g, mem, n, 0, 0);
+  if (!e) e = do_write(g, mem, n, 0, 0);
+  if (!e) fast_publish(fd, g, 1);
+  return e;
 }
 
 WFS_EXPORT(wfs_fd_pwrite) uint32_t wfs_fd_pwrite(uint32_t fd, uint32_t mem, uint32_t n, int64_t off) {
@@ -514,7 +572,9 @@ WFS_EXPORT(wfs_fd_pwrite) uint32_t wfs_fd_pwrite(uint32_t fd, uint32_t mem, uint
   werr_t e = fd_get_io(fd, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK, &g);
   if (e) return e;
   if (off < 0) return WASI_EINVAL;
-  return do_write(g, mem, n, off, 1);
+  e = do_write(g, mem, n, off, 1);
+  if (!e) fast_publish(fd, g, 1);
+  return e;
 }
 
 WFS_EXPORT(wfs_fd_seek) uint32_t wfs_fd_seek(uint32_t fd, int64_t off, uint32_t whence) {

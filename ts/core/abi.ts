@@ -11,7 +11,7 @@ export const WFS_PATH_MAX = 4096;
 export const WFS_IOV_MAX = 1024;
 export const WFS_DATA_MAX = 65536;
 export const WFS_DATA_SLACK = 4096;
-export const WFS_ABI_VERSION = 2;
+export const WFS_ABI_VERSION = 3;
 export const WFS_INIT_SHARED = 1;
 export const WFS_X_FOLLOW = 1;
 export const WFS_X_EMPTY_PATH = 2;
@@ -34,8 +34,20 @@ export const LAYOUT_ABI_VERSION = 9;
 export const LAYOUT_EPOCH = 10;
 export const LAYOUT_FAST = 11;
 export const LAYOUT_FAST_FDS = 12;
-/** Bytes per fast-pread entry (wfs_fast_t: i32 host_fd, u32 pad, u64 epoch). */
-export const FAST_ENTRY_SIZE = 16;
+export const LAYOUT_FD_EPOCH = 13;
+/** The fast table (wfs_io_t.fast in wfs.h): bytes per entry and field offsets of wfs_fast_t
+ * {i32 read_fd, i32 write_fd, u64 epoch, u64 offset, u32 ops, u32 pad}, and the ops bits. */
+export const FAST_ENTRY_SIZE = 32;
+export const FAST_READ_FD = 0;
+export const FAST_WRITE_FD = 4;
+export const FAST_EPOCH = 8;
+export const FAST_OFFSET = 16;
+export const FAST_OPS = 24;
+export const WFS_FAST_READ = 1;
+export const WFS_FAST_PREAD = 2;
+export const WFS_FAST_WRITE = 4;
+export const WFS_FAST_PWRITE = 8;
+export const WFS_FAST_STREAM = 16;
 
 /** wfs_stat_counter(i) names, in index order (wfs.h). */
 export const COUNTER_NAMES: readonly string[] = [

@@ -22,7 +22,7 @@ import { createFallback, type FallbackMount } from '../lisafs/fallback.js';
 import { LisafsClient, LisafsError as LisafsClientError } from '../lisafs/client.js';
 import {
   LAYOUT_R, LAYOUT_OUT, LAYOUT_PATH1, LAYOUT_PATH2, LAYOUT_IOVS, LAYOUT_DATA,
-  LAYOUT_PATH_MAX, LAYOUT_IOV_MAX, LAYOUT_DATA_MAX, LAYOUT_ABI_VERSION, WFS_ABI_VERSION, LAYOUT_EPOCH, LAYOUT_FAST, LAYOUT_FAST_FDS,
+  LAYOUT_PATH_MAX, LAYOUT_IOV_MAX, LAYOUT_DATA_MAX, LAYOUT_ABI_VERSION, WFS_ABI_VERSION, LAYOUT_EPOCH, LAYOUT_FAST, LAYOUT_FAST_FDS, LAYOUT_FD_EPOCH,
 } from './abi.js';
 
 /** Every export of core.wasm the TS side calls (wfs.h). u32/i32 are numbers, i64 are bigints. */
@@ -304,9 +304,10 @@ export class Core {
   readonly pathMax: number;
   readonly iovMax: number;
   readonly dataMax: number;
-  /** The fast pread table (wfs_io_t.fast in wfs.h): the io.epoch address, the first entry's
-   * address, and how many guest fds it covers. */
+  /** The fast table (wfs_io_t.fast in wfs.h): the io.epoch and io.fd_epoch addresses, the first
+   * entry's address, and how many guest fds it covers. */
   readonly epochAddr: number;
+  readonly fdEpochAddr: number;
   readonly fastAddr: number;
   readonly fastFds: number;
   /** Calls the core made to a `lisafs` import (fallbacks). */
@@ -353,6 +354,7 @@ export class Core {
     this.iovMax = x.wfs_layout(LAYOUT_IOV_MAX) >>> 0;
     this.dataMax = x.wfs_layout(LAYOUT_DATA_MAX) >>> 0;
     this.epochAddr = io + (x.wfs_layout(LAYOUT_EPOCH) >>> 0);
+    this.fdEpochAddr = io + (x.wfs_layout(LAYOUT_FD_EPOCH) >>> 0);
     this.fastAddr = io + (x.wfs_layout(LAYOUT_FAST) >>> 0);
     this.fastFds = x.wfs_layout(LAYOUT_FAST_FDS) >>> 0;
     if (this.rAddr % 8 !== 0) throw new Error('wasi-directfs: core io.r is not 8-byte aligned');

@@ -654,16 +654,21 @@ export function errnoName(e: number): [string, string] {
 }
 
 /**
- * pread(2) of `len` bytes at `off` from host FD `fd` into guest memory at `buf`: the façade's
- * fast path for fd_pread (wfs_io_t.fast in wfs.h). Returns the byte count or -errno (-EFAULT
- * when guest memory is unbound or [buf, buf+len) lies outside it).
- * Preconditions: `fd` is the read handle of a current fast entry (so the core holds it open);
- * `off` is a non-negative safe integer.
+ * pread(2) (or pwrite(2) when `write`) of `len` bytes at `off` between host FD `fd` and guest
+ * memory at `buf`: the façade's fast path for fd_read/fd_pread/fd_write/fd_pwrite (wfs_io_t.fast
+ * in wfs.h). Returns the byte count or -errno (-EFAULT when guest memory is unbound or
+ * [buf, buf+len) lies outside it).
+ * Preconditions: `fd` is a handle of a current fast entry (so the core holds it open, or it is a
+ * borrowed stdio FD); `off` is a non-negative safe integer, or -1 for write(2)/read(2) on a
+ * stream.
  */
-export function guestPread(mem: HostMemory, fd: number, buf: number, len: number, off: number): number {
+export function guestTransfer(mem: HostMemory, write: boolean, fd: number, buf: number, len: number, off: number): number {
   const base = mem.syncGuest();
   if (base === 0 || buf + len > mem.guestSize) return -EFAULT;
-  const r = c_pread(fd, base + buf, len, off);
+  const a = base + buf;
+  const r = off < 0
+    ? (write ? c_write(fd, a, len) : c_read(fd, a, len))
+    : (write ? c_pwrite(fd, a, len, off) : c_pread(fd, a, len, off));
   return r < 0 ? -errno() : r;
 }
 

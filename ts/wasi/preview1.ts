@@ -5,16 +5,24 @@
  * iovecs from guest memory into the core's io block, calling the one core export of the same
  * name, and writing results back into guest memory. Also the calls that are not filesystem:
  * args, environ, clocks, random, proc_exit, poll_oneoff's clock part, sockets (ENOTSOCK).
- * Must not: touch a host FD or a dentry (the core does), decode paths (they are bytes), allocate
- * on the data path (fd_read/fd_write/fd_pread/fd_pwrite/path_open/path_filestat_get), or let a
- * JS exception reach the guest (each import returns EIO instead; proc_exit's signal excepted).
+ * One exception to "the core does it": fd_read/fd_pread/fd_write/fd_pwrite of one iovec on an fd
+ * whose fast entry the core published (wfs_io_t.fast in wfs.h: nothing has run in the core since
+ * it served such a call on that regular file) is one pread(2)/pwrite(2) on the FD it named, in
+ * directfs mode.
+ * Must not: touch any other host FD or a dentry (the core does), decode paths (they are bytes),
+ * allocate on the data path (fd_read/fd_write/fd_pread/fd_pwrite/path_open/path_filestat_get),
+ * or let a JS exception reach the guest (each import returns EIO instead; proc_exit's signal
+ * excepted).
  */
 
 import { randomFillSync } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import type { Core, CoreExports } from '../core/loader.js';
-import { WFS_MEM_GUEST, POLL_KIND_READ, POLL_KIND_WRITE, FAST_ENTRY_SIZE } from '../core/abi.js';
-import { guestPread } from '../host/hostfd.js';
+import {
+  WFS_MEM_GUEST, POLL_KIND_READ, POLL_KIND_WRITE, FAST_ENTRY_SIZE, FAST_READ_FD, FAST_WRITE_FD, FAST_EPOCH,
+  FAST_OFFSET, FAST_OPS, WFS_FAST_READ, WFS_FAST_PREAD, WFS_FAST_WRITE, WFS_FAST_PWRITE, WFS_FAST_STREAM,
+} from '../core/abi.js';
+import { guestTransfer } from '../host/hostfd.js';
 import type { GuestMemory } from './memory.js';
 import {
   WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ENOSYS, WASI_ENOTSOCK,
@@ -90,9 +98,9 @@ export class Preview1 {
   /** poll_oneoff: subscription index of each fd record handed to wfs_poll. */
   private readonly pollIndex: Uint32Array;
   private readonly pollMax: number;
-  /** fd_pread may use the core's fast table (directfs mode: its handles are host FDs; in lisafs
-   * mode they are the gofer client's virtual FDs). */
-  private readonly fastPread: boolean;
+  /** The data calls may use the core's fast table (directfs mode: its handles are host FDs; in
+   * lisafs mode they are the gofer client's virtual FDs). */
+  private readonly fast: boolean;
 
   constructor(core: Core, mem: GuestMemory, args: StringTable, env: StringTable) {
     this.core = core;
@@ -101,7 +109,7 @@ export class Preview1 {
     this.args = args;
     this.env = env;
     this.pollMax = Math.floor(core.dataMax / POLL_RECORD);
-    this.fastPread = core.gofer === null;
+    this.fast = core.gofer === null;
     this.pollIndex = new Uint32Array(this.pollMax);
   }
 
@@ -125,27 +133,51 @@ export class Preview1 {
     return 0;
   }
 
-  /** fd_pread of one iovec without calling the core, when fd's fast entry is current (see
-   * wfs_io_t.fast in wfs.h: the core served a pread on this regular file and nothing ran in it
-   * since). Returns the byte count; -WASI_EFAULT for an iovec outside guest memory; -1 when the
-   * core must serve the call (stale entry, empty buffer, offset beyond 2^53, or a host error,
-   * which the core's own pread then reports). Precondition: mem.sync() done. */
-  private fastPreadOne(fd: number, iovs: number, off: bigint): number {
+  /** A data call on one iovec without calling the core, when fd's fast entry is current and
+   * allows `op` (see wfs_io_t.fast in wfs.h; a stream entry serves fd_write, current against
+   * io.fd_epoch). `off`: the offset of fd_pread/fd_pwrite, or null for fd_read/fd_write, which
+   * use and advance a file entry's position. Returns the byte count;
+   * -WASI_EFAULT for an iovec outside guest memory; -1 when the core must serve the call (no
+   * current entry for `op`, an empty buffer, an offset beyond 2^53, or a host error, which the
+   * core's own transfer then reports). Precondition: mem.sync() done. */
+  private fastIo(fd: number, iovs: number, op: number, off: bigint | null): number {
     const core = this.core;
-    if (fd >= core.fastFds) return -1;
+    if (!this.fast || fd >= core.fastFds) return -1;
     core.sync();
     const c = core.dv;
     const ent = core.fastAddr + fd * FAST_ENTRY_SIZE;
-    if (c.getUint32(ent + 8, true) !== c.getUint32(core.epochAddr, true) ||
-        c.getUint32(ent + 12, true) !== c.getUint32(core.epochAddr + 4, true)) return -1;
+    const ops = c.getUint32(ent + FAST_OPS, true);
+    const stream = ops === WFS_FAST_STREAM && op === WFS_FAST_WRITE;
+    const epoch = stream ? core.fdEpochAddr : core.epochAddr;
+    if (((ops & op) === 0 && !stream) ||
+        c.getUint32(ent + FAST_EPOCH, true) !== c.getUint32(epoch, true) ||
+        c.getUint32(ent + FAST_EPOCH + 4, true) !== c.getUint32(epoch + 4, true)) return -1;
     const mem = this.mem;
     if (!mem.ok(iovs, WASI_IOVEC_SIZE)) return -WASI_EFAULT;
     const buf = mem.u32(iovs);
     const len = mem.u32(iovs + 4);
     if (buf + len > mem.size) return -WASI_EFAULT;
-    if (len === 0 || off < 0n || off > MAX_SAFE_OFFSET) return -1;
-    const r = guestPread(core.host, c.getInt32(ent, true), buf, len, Number(off));
-    return r >= 0 ? r : -1;
+    if (len === 0) return -1;
+    let at: number;
+    if (stream) {
+      at = -1;
+    } else if (off === null) {
+      const hi = c.getUint32(ent + FAST_OFFSET + 4, true);
+      if (hi >= 0x200000) return -1; // 2^53 and beyond: the core's BigInt path
+      at = hi * 4294967296 + c.getUint32(ent + FAST_OFFSET, true);
+    } else {
+      if (off < 0n || off > MAX_SAFE_OFFSET) return -1;
+      at = Number(off);
+    }
+    const write = op === WFS_FAST_WRITE || op === WFS_FAST_PWRITE;
+    const r = guestTransfer(core.host, write, c.getInt32(ent + (write ? FAST_WRITE_FD : FAST_READ_FD), true), buf, len, at);
+    if (r < 0) return -1;
+    if (off === null && !stream) {
+      const next = at + r;
+      c.setUint32(ent + FAST_OFFSET, next >>> 0, true);
+      c.setUint32(ent + FAST_OFFSET + 4, Math.floor(next / 4294967296), true);
+    }
+    return r;
   }
 
   /** Copies `n` guest iovecs at `iovs` into io.iovs, checking each buffer. Returns an errno. */
@@ -507,8 +539,8 @@ export class Preview1 {
     const mem = this.mem;
     mem.sync();
     if (!mem.ok(nreadPtr, 4)) return WASI_EFAULT;
-    if (n === 1 && this.fastPread) {
-      const r = this.fastPreadOne(fd >>> 0, iovs, off);
+    if (n === 1) {
+      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_PREAD, off);
       if (r >= 0) {
         mem.setU32(nreadPtr, r);
         return 0;
@@ -558,6 +590,14 @@ export class Preview1 {
     const mem = this.mem;
     mem.sync();
     if (!mem.ok(nwrittenPtr, 4)) return WASI_EFAULT;
+    if (n === 1) {
+      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_PWRITE, off);
+      if (r >= 0) {
+        mem.setU32(nwrittenPtr, r);
+        return 0;
+      }
+      if (r === -WASI_EFAULT) return WASI_EFAULT;
+    }
     const e = this.iovecs(iovs, n);
     if (e !== 0) return e;
     const err = this.x.wfs_fd_pwrite(fd, WFS_MEM_GUEST, n, off);
@@ -573,6 +613,14 @@ export class Preview1 {
     const mem = this.mem;
     mem.sync();
     if (!mem.ok(nreadPtr, 4)) return WASI_EFAULT;
+    if (n === 1) {
+      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_READ, null);
+      if (r >= 0) {
+        mem.setU32(nreadPtr, r);
+        return 0;
+      }
+      if (r === -WASI_EFAULT) return WASI_EFAULT;
+    }
     const e = this.iovecs(iovs, n);
     if (e !== 0) return e;
     const err = this.x.wfs_fd_read(fd, WFS_MEM_GUEST, n);
@@ -649,6 +697,14 @@ export class Preview1 {
     const mem = this.mem;
     mem.sync();
     if (!mem.ok(nwrittenPtr, 4)) return WASI_EFAULT;
+    if (n === 1) {
+      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_WRITE, null);
+      if (r >= 0) {
+        mem.setU32(nwrittenPtr, r);
+        return 0;
+      }
+      if (r === -WASI_EFAULT) return WASI_EFAULT;
+    }
     const e = this.iovecs(iovs, n);
     if (e !== 0) return e;
     const err = this.x.wfs_fd_write(fd, WFS_MEM_GUEST, n);
