@@ -7,8 +7,8 @@
  * args, environ, clocks, random, proc_exit, poll_oneoff's clock part, sockets (ENOTSOCK).
  * One exception to "the core does it": fd_read/fd_pread/fd_write/fd_pwrite of one iovec on an fd
  * whose fast entry the core published (wfs_io_t.fast in wfs.h: nothing has run in the core since
- * it served such a call on that regular file) is one pread(2)/pwrite(2) on the FD it named, in
- * directfs mode.
+ * it served such a call on that regular file; for a stdio stream's writes, no fd has changed) is
+ * one pread/pwrite/write(2) on the FD it named, in directfs mode.
  * Must not: touch any other host FD or a dentry (the core does), decode paths (they are bytes),
  * allocate on the data path (fd_read/fd_write/fd_pread/fd_pwrite/path_open/path_filestat_get),
  * or let a JS exception reach the guest (each import returns EIO instead; proc_exit's signal
@@ -46,7 +46,7 @@ const TRACE = process.env['WASI_DIRECTFS_TRACE'] === '1';
 
 /** Realtime = this base + process.hrtime.bigint(): ns resolution, anchored once per process. */
 const REALTIME_BASE = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
-/** Offsets up to here are exact as numbers (the fast pread path passes them to koffi so). */
+/** Offsets up to here are exact as numbers (the fast path passes them to koffi so). */
 const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 /** One shared word for sleeping with Atomics.wait (nobody ever notifies it). */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
@@ -130,6 +130,36 @@ export class Preview1 {
       c.set(g.subarray(ptr, ptr + len), dst);
     }
     c[dst + len] = 0;
+    return 0;
+  }
+
+  /** fd_read / fd_pread / fd_write / fd_pwrite (`op`: their WFS_FAST_* bit; `off` for the
+   * positional two): one iovec through the fast table when it can (fastIo), else the iovecs
+   * copied into the core's io block and the core's export; the byte count to `countPtr`. */
+  private transfer(fd: number, iovs: number, n: number, countPtr: number, op: number, off: bigint | null): number {
+    iovs >>>= 0;
+    n >>>= 0;
+    countPtr >>>= 0;
+    const mem = this.mem;
+    mem.sync();
+    if (!mem.ok(countPtr, 4)) return WASI_EFAULT;
+    if (n === 1) {
+      const r = this.fastIo(fd >>> 0, iovs, op, off);
+      if (r >= 0) {
+        mem.setU32(countPtr, r);
+        return 0;
+      }
+      if (r === -WASI_EFAULT) return WASI_EFAULT;
+    }
+    const e = this.iovecs(iovs, n);
+    if (e !== 0) return e;
+    const x = this.x;
+    const err = op === WFS_FAST_READ ? x.wfs_fd_read(fd, WFS_MEM_GUEST, n)
+      : op === WFS_FAST_WRITE ? x.wfs_fd_write(fd, WFS_MEM_GUEST, n)
+      : op === WFS_FAST_PREAD ? x.wfs_fd_pread(fd, WFS_MEM_GUEST, n, off!)
+      : x.wfs_fd_pwrite(fd, WFS_MEM_GUEST, n, off!);
+    if (err !== 0) return err;
+    mem.setU32(countPtr, this.core.r32(0));
     return 0;
   }
 
@@ -533,27 +563,9 @@ export class Preview1 {
   }
 
   fd_pread(fd: number, iovs: number, n: number, off: bigint, nreadPtr: number): number {
-    iovs >>>= 0;
-    n >>>= 0;
-    nreadPtr >>>= 0;
-    const mem = this.mem;
-    mem.sync();
-    if (!mem.ok(nreadPtr, 4)) return WASI_EFAULT;
-    if (n === 1) {
-      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_PREAD, off);
-      if (r >= 0) {
-        mem.setU32(nreadPtr, r);
-        return 0;
-      }
-      if (r === -WASI_EFAULT) return WASI_EFAULT;
-    }
-    const e = this.iovecs(iovs, n);
-    if (e !== 0) return e;
-    const err = this.x.wfs_fd_pread(fd, WFS_MEM_GUEST, n, off);
-    if (err !== 0) return err;
-    mem.setU32(nreadPtr, this.core.r32(0));
-    return 0;
+    return this.transfer(fd, iovs, n, nreadPtr, WFS_FAST_PREAD, off);
   }
+
 
   fd_prestat_get(fd: number, ptr: number): number {
     ptr >>>= 0;
@@ -584,50 +596,14 @@ export class Preview1 {
   }
 
   fd_pwrite(fd: number, iovs: number, n: number, off: bigint, nwrittenPtr: number): number {
-    iovs >>>= 0;
-    n >>>= 0;
-    nwrittenPtr >>>= 0;
-    const mem = this.mem;
-    mem.sync();
-    if (!mem.ok(nwrittenPtr, 4)) return WASI_EFAULT;
-    if (n === 1) {
-      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_PWRITE, off);
-      if (r >= 0) {
-        mem.setU32(nwrittenPtr, r);
-        return 0;
-      }
-      if (r === -WASI_EFAULT) return WASI_EFAULT;
-    }
-    const e = this.iovecs(iovs, n);
-    if (e !== 0) return e;
-    const err = this.x.wfs_fd_pwrite(fd, WFS_MEM_GUEST, n, off);
-    if (err !== 0) return err;
-    mem.setU32(nwrittenPtr, this.core.r32(0));
-    return 0;
+    return this.transfer(fd, iovs, n, nwrittenPtr, WFS_FAST_PWRITE, off);
   }
 
+
   fd_read(fd: number, iovs: number, n: number, nreadPtr: number): number {
-    iovs >>>= 0;
-    n >>>= 0;
-    nreadPtr >>>= 0;
-    const mem = this.mem;
-    mem.sync();
-    if (!mem.ok(nreadPtr, 4)) return WASI_EFAULT;
-    if (n === 1) {
-      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_READ, null);
-      if (r >= 0) {
-        mem.setU32(nreadPtr, r);
-        return 0;
-      }
-      if (r === -WASI_EFAULT) return WASI_EFAULT;
-    }
-    const e = this.iovecs(iovs, n);
-    if (e !== 0) return e;
-    const err = this.x.wfs_fd_read(fd, WFS_MEM_GUEST, n);
-    if (err !== 0) return err;
-    mem.setU32(nreadPtr, this.core.r32(0));
-    return 0;
+    return this.transfer(fd, iovs, n, nreadPtr, WFS_FAST_READ, null);
   }
+
 
   /** Fills the guest buffer with dirents from `cookie` on, in rounds of at most io.data's
    * capacity (wfs.h protocol): copies min(used, remaining) each round and stops when the buffer
@@ -691,27 +667,9 @@ export class Preview1 {
   }
 
   fd_write(fd: number, iovs: number, n: number, nwrittenPtr: number): number {
-    iovs >>>= 0;
-    n >>>= 0;
-    nwrittenPtr >>>= 0;
-    const mem = this.mem;
-    mem.sync();
-    if (!mem.ok(nwrittenPtr, 4)) return WASI_EFAULT;
-    if (n === 1) {
-      const r = this.fastIo(fd >>> 0, iovs, WFS_FAST_WRITE, null);
-      if (r >= 0) {
-        mem.setU32(nwrittenPtr, r);
-        return 0;
-      }
-      if (r === -WASI_EFAULT) return WASI_EFAULT;
-    }
-    const e = this.iovecs(iovs, n);
-    if (e !== 0) return e;
-    const err = this.x.wfs_fd_write(fd, WFS_MEM_GUEST, n);
-    if (err !== 0) return err;
-    mem.setU32(nwrittenPtr, this.core.r32(0));
-    return 0;
+    return this.transfer(fd, iovs, n, nwrittenPtr, WFS_FAST_WRITE, null);
   }
+
 
   // ---- path_* ------------------------------------------------------------------------------
 
