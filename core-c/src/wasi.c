@@ -160,7 +160,9 @@ werr_t fd_open_dentry(dentry_t *d, uint64_t rights, uint64_t inh, uint16_t fdfla
   int readable = 0, writable = 0;
   werr_t e;
   int32_t hfd;
-  if (d_type(d) == L_S_IFBLK) return WASI_EPERM; /* block devices are not served (as the gofer) */
+  /* Devices and sockets are not opened (security battery RT-05: refused by default, as runsc's
+   * gofer does; block devices also by gVisor's checkSupportedFileType). They can be stat'ed. */
+  if (d_type(d) == L_S_IFBLK || d_type(d) == L_S_IFCHR || d_type(d) == L_S_IFSOCK) return WASI_EPERM;
   if (d_is_dir(d)) {
     rights &= RIGHTS_DIR;
     e = dentry_dir_fd(d, &hfd);
