@@ -31,8 +31,9 @@ extern wfs_limits_t g_limits;
 extern uint32_t g_shared; /* interop shared: revalidate on every walk, no negative dentries */
 extern uint32_t g_op_gen; /* bumped by every exported call; dentries used in it are pinned */
 extern wfs_io_t g_io;
-/* First statement of every export that may touch fds, dentries or host handles: a new
- * operation (pins what it uses) and a new fast-pread epoch (stales every fast entry). */
+/* First statement of every export that may touch fds, dentries or host handles: the position
+ * advanced on the current fast entry goes back to its fd, then a new operation (pins what it
+ * uses) and a new fast-table epoch (stales every file entry; see wfs_io_t.fast). */
 #define BEGIN() (fast_take_back(), g_op_gen++, g_io.epoch++)
 void fast_take_back(void);
 extern int32_t g_owner_uid, g_owner_gid; /* owner of created files (-1: the host process's) */

@@ -324,6 +324,17 @@ function oneIovec(mem: HostMemory, which: number, iovs: number): number {
   return selBase + buf;
 }
 
+/** One read or write of `len` bytes at native address `a`: read/write(2) when `off` < 0 (a
+ * stream, or the FD's own position), else pread/pwrite(2) at `off`. Returns the count or -errno.
+ * Shared by the one-iovec imports and the façade's fast path (guestTransfer). */
+function transferOne(write: boolean, fd: number, a: number, len: number, off: number | bigint): number {
+  const at = typeof off === 'bigint' ? i64(off) : off;
+  const r = at < 0
+    ? (write ? c_write(fd, a, len) : c_read(fd, a, len))
+    : (write ? c_pwrite(fd, a, len, at) : c_pread(fd, a, len, at));
+  return r < 0 ? -errno() : r;
+}
+
 /** Signatures of the imports (wasm value types, params → result), the twin of imports.h. */
 export const HOSTFD_SIGNATURES: Readonly<Record<string, readonly [string, string]>> = {
   openat: ['i32 i32 i32 i32', 'i32'],
@@ -592,8 +603,7 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
       if (n === 1) {
         const a = oneIovec(mem, which, iovs);
         if (a < 0) return a;
-        const r = off < 0n ? c_read(fd, a, oneLen) : c_pread(fd, a, oneLen, i64(off));
-        return r < 0 ? -errno() : r;
+        return transferOne(false, fd, a, oneLen, off);
       }
       const e = fillIovecs(mem, which, iovs, n);
       if (e < 0) return e;
@@ -609,8 +619,7 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
       if (n === 1 && flags === 0) {
         const a = oneIovec(mem, which, iovs);
         if (a < 0) return a;
-        const r = off < 0n ? c_write(fd, a, oneLen) : c_pwrite(fd, a, oneLen, i64(off));
-        return r < 0 ? -errno() : r;
+        return transferOne(true, fd, a, oneLen, off);
       }
       const e = fillIovecs(mem, which, iovs, n);
       if (e < 0) return e;
@@ -665,11 +674,7 @@ export function errnoName(e: number): [string, string] {
 export function guestTransfer(mem: HostMemory, write: boolean, fd: number, buf: number, len: number, off: number): number {
   const base = mem.syncGuest();
   if (base === 0 || buf + len > mem.guestSize) return -EFAULT;
-  const a = base + buf;
-  const r = off < 0
-    ? (write ? c_write(fd, a, len) : c_read(fd, a, len))
-    : (write ? c_pwrite(fd, a, len, off) : c_pread(fd, a, len, off));
-  return r < 0 ? -errno() : r;
+  return transferOne(write, fd, base + buf, len, off);
 }
 
 /** Whether openRoot() already grew the FD table (see reserveFdTable). */
