@@ -721,6 +721,24 @@ test('cli: usage errors exit 2 with a message', () => {
   assert.match(r.stderr, /needs a MODULE/);
 });
 
+test('cli: the forms test runners use: --version, and options before the module without "run"', () => {
+  // wasi-testsuite's adapters ask `EXE --version` for "<NAME> <VERSION>" on stdout, then run
+  // `EXE [--env K=V] [--dir D] MODULE ARGS...` (wasmtime's implicit run).
+  for (const flag of ['--version', '-V']) {
+    const v = cli([flag]);
+    assert.is(v.status, 0, v.stderr);
+    assert.match(v.stdout, /^wasi-directfs \d+\.\d+\.\d+\n$/);
+  }
+  const exit7 = file('exit7.wasm', EXIT7);
+  let r = cli(['--env', 'A=b', '--dir', tmp, exit7, 'arg']);
+  assert.is(r.status, 7, r.stderr);
+  r = cli([`--dir=${tmp}`, exit7]);
+  assert.is(r.status, 7, r.stderr);
+  r = cli(['--bogus', exit7]);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /unknown option '--bogus'/);
+});
+
 test('cli: a missing core.wasm is one clear line and exit 1', () => {
   const r = spawnSync(process.execPath, [CLI, 'run', file('exit7.wasm', EXIT7)], {
     encoding: 'utf8', env: { ...process.env, WASI_DIRECTFS_CORE: join(tmp, 'no-core.wasm') },

@@ -23,11 +23,12 @@ const USAGE = `wasi-directfs — run WebAssembly WASI (preview1) guests over hos
 
 Usage:
   wasi-directfs run [OPTIONS] MODULE.wasm [ARGS...]
-  wasi-directfs MODULE.wasm [ARGS...]          (run without options, as wasmtime allows)
+  wasi-directfs [OPTIONS] MODULE.wasm [ARGS...] (run, as wasmtime allows)
   wasi-directfs restore [RESTORE-OPTIONS] IMAGE
   wasi-directfs demo [--keep]
   wasi-directfs bench [--quick] [--only W,...] [--runtimes R,...] [--runs N] [--help]
   wasi-directfs help | --help | -h
+  wasi-directfs --version | -V                  (prints "wasi-directfs VERSION")
 
 Subcommands:
   bench   The benchmark harness: real workloads run side by side on native syscalls, wasi-directfs
@@ -544,6 +545,17 @@ function demo(argv: readonly string[]): number {
 
 // ---- main ------------------------------------------------------------------------------------
 
+/** The version in the package.json beside dist/ (the bundle lives in dist/cli.js). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    if (typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // fall through: a copy of the bundle without its package.json
+  }
+  return 'unknown';
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
@@ -555,11 +567,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeSync(1, USAGE);
       return 0;
     }
+    if (cmd === '--version' || cmd === '-V') {
+      writeSync(1, `wasi-directfs ${packageVersion()}\n`);
+      return 0;
+    }
     if (cmd === 'run') return await run(rest);
     if (cmd === 'restore') return await restore(rest);
     if (cmd === 'demo') return demo(rest);
     if (cmd === 'bench') return await (await import('./bench/main.js')).runBench(rest);
-    if (cmd.endsWith('.wasm')) return await run(argv); // `wasi-directfs x.wasm` as wasmtime allows
+    // `wasi-directfs [OPTIONS] x.wasm ...` is `run`, as wasmtime allows (test runners call it so).
+    if (cmd.endsWith('.wasm') || cmd.startsWith('-')) return await run(argv);
     throw new UsageError(`unknown subcommand '${cmd}' (see wasi-directfs --help)`);
   } catch (e) {
     if (e instanceof UsageError) {
