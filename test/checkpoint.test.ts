@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, readdirSync, renameSync, utimesSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync, readdirSync, renameSync, utimesSync, readFileSync, linkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mount, Filesystem, CorruptionError, ImageError } from '../ts/index.js';
@@ -152,6 +152,31 @@ test('a tampered image is refused before anything is opened', () => {
   }
   assert.is(fdCount(), before);
   rmSync(s.root, { recursive: true, force: true });
+});
+
+test('restore onto a copy (identity check off): saved inode numbers stay, and a file whose host number is one of them gets another', () => {
+  const s = setup();
+  const orig = `${s.root}.orig`;
+  renameSync(s.root, orig);
+  execFileSync('cp', ['-a', orig, s.root]); // same names, new host inodes
+  const fs = Filesystem.restore(s.image, { validate: { identity: false } });
+  try {
+    assert.is(fs.fstat(s.h).ino, s.inos.f, 'an open file keeps its number');
+    assert.is(fs.fstat(s.dh).ino, s.inos.a, 'an open directory keeps its number');
+    assert.is(fs.stat('a/b/f').ino, s.inos.f, 'by name too');
+    // Guest numbers are host inode numbers where they can be: a/b/f's saved number is the inode
+    // the original file (still under orig/) has. Linked into the tree, it must not take it.
+    linkSync(join(orig, 'a', 'b', 'f'), join(s.root, 'old-f'));
+    const old = fs.stat('old-f').ino;
+    assert.not.equal(old, s.inos.f, 'the saved number stays with the restored file');
+    assert.is(fs.stat('old-f').ino, old, 'the other number is stable');
+    const seen = [s.inos.f, s.inos.a, s.inos.g, old, fs.stat('').ino, fs.stat('a/b').ino];
+    assert.is(new Set(seen).size, seen.length, 'all distinct');
+  } finally {
+    fs.unmount();
+    rmSync(s.root, { recursive: true, force: true });
+    rmSync(orig, { recursive: true, force: true });
+  }
 });
 
 test('an image names paths, never host FD numbers; restore twice gives the same state', () => {

@@ -7,8 +7,9 @@
  * dentry state only through core.h functions. The embedder (ts/checkpoint) wraps the core image
  * with a versioned, checksummed container and the mount paths.
  *
- * Core image (little-endian): "WFSCORE1", u32 flags (1 = shared interop), u64 last_ino,
- *   u32 n_ino, n_ino x {u64 dev, u64 ino, u64 gino},
+ * Core image (little-endian): "WFSCORE2", u32 flags (1 = shared interop, 2 = a home device is
+ *   set), u64 home device (see dentry.c: files there are numbered by their host inode), u64 last
+ *   assigned inode number, u32 n_ino, n_ino x {u64 dev, u64 ino, u64 gino} (the exception map),
  *   u32 n_dentries, each: u8 kind (0 root, 1 child, 2 deleted), u32 parent (index; roots: mount
  *     id), u16 name_len + name, u64 ino, u64 key_dev, u64 key_ino, u32 mode, u32 uid, u32 gid,
  *     u32 nlink, u64 size, i64 atime, i64 mtime, i64 ctime; deleted regular files then carry
@@ -140,8 +141,11 @@ WFS_EXPORT(wfs_checkpoint) uint32_t wfs_checkpoint(void) {
     }
   }
   buf_t *b = &g_img;
-  put(b, "WFSCORE1", 8);
-  put32(b, g_shared);
+  uint64_t home;
+  int home_set = ino_map_home(&home);
+  put(b, "WFSCORE2", 8);
+  put32(b, (g_shared ? 1u : 0u) | (home_set ? 2u : 0u));
+  put64(b, home);
   put64(b, ino_map_last());
   uint32_t nino = 0, slots = ino_map_slots();
   uint64_t dev, ino, gino;
@@ -309,8 +313,9 @@ WFS_EXPORT(wfs_restore) uint32_t wfs_restore(uint32_t roots_addr, uint32_t n_roo
   rd_t rd = {g_img.p, g_img.len, 0, 0}, *r = &rd;
   char magic[8];
   get(r, magic, 8);
-  if (r->bad || memcmp(magic, "WFSCORE1", 8) != 0) goto malformed;
+  if (r->bad || memcmp(magic, "WFSCORE2", 8) != 0) goto malformed;
   uint32_t flags = get32(r);
+  uint64_t home = get64(r);
   uint64_t last = get64(r);
   uint32_t nino = get32(r);
   if (r->bad || nino > (r->len - r->pos) / 24) goto malformed;
@@ -368,6 +373,7 @@ WFS_EXPORT(wfs_restore) uint32_t wfs_restore(uint32_t roots_addr, uint32_t n_roo
 
   /* Pass 2: the host. Inode map first, so unchanged keys keep their numbers. */
   g_shared = flags & 1;
+  if (flags & 2) ino_map_set_home(home);
   rd_t ir = {g_img.p, g_img.len, ino_pos, 0};
   for (uint32_t i = 0; i < nino; i++) {
     uint64_t dev = get64(&ir), ino = get64(&ir), gino = get64(&ir);

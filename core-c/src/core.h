@@ -139,6 +139,8 @@ int ino_map_slot(uint32_t i, uint64_t *dev, uint64_t *ino, uint64_t *gino);
 void ino_map_set(uint64_t dev, uint64_t ino, uint64_t gino);
 uint64_t ino_map_last(void);
 void ino_map_set_last(uint64_t last);
+int ino_map_home(uint64_t *dev);
+void ino_map_set_home(uint64_t dev);
 dentry_t *dentry_new_deleted(uint32_t mode, int32_t fd, int readable, int writable);
 
 /* walk.c */

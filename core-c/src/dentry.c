@@ -158,25 +158,47 @@ dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len) {
 }
 
 /* ---- (dev, ino) -> guest inode ------------------------------------------------------------ */
+/* Guest inode numbers are stable for the core's life and unique per host key (dev, ino).
+ * A file on the home device (the device of the first key numbered: normally the first mount
+ * root's) keeps its host inode number, so the common case needs no table: numbering every entry
+ * of a 50,000-entry readdir through a map was a fifth of the time of reading it. Every other
+ * key (another device, a host number of 0 or at or above INO_ASSIGNED_BASE, or a home number a
+ * restore reserved for another file) gets the next number from INO_ASSIGNED_BASE up, remembered
+ * in the exception map. A restore keeps a saved number for a file the host renumbered by putting
+ * that key in the map, and reserves the number (key {INO_RESERVED_DEV, n}) so the home file whose
+ * host number is n gets another one. The map is saved in checkpoints (checkpoint.c). */
+#define INO_ASSIGNED_BASE (1ull << 62)
+#define INO_RESERVED_DEV (~0ull) /* no Linux device has it: majors have 12 bits, minors 20 */
 typedef struct {
-  uint64_t dev, ino, gino;
+  uint64_t dev, ino, gino; /* gino 0: empty slot */
 } inoent_t;
-static inoent_t *g_inos;
+static inoent_t *g_inos;          /* the exception map, open addressing; owned here */
 static uint32_t g_icap, g_icount;
-static uint64_t g_last_ino;
+static uint64_t g_last_ino = INO_ASSIGNED_BASE; /* the last number assigned from the map */
+static uint64_t g_home_dev;
+static int g_home_set;
 
 static uint32_t ino_hash(uint64_t dev, uint64_t ino) {
   uint64_t x = ino * 0x9E3779B97F4A7C15ull ^ dev * 0xC2B2AE3D27D4EB4Full;
   return (uint32_t)(x ^ (x >> 29));
 }
 
-/* Returns the guest inode number for a host key, assigning the next one on first sight.
- * Entries are never removed (as in the seed), so a number is stable for the core's life. */
-uint64_t ino_for_key(uint64_t dev, uint64_t ino) {
+/* The map's number for (dev, ino), or 0. */
+static uint64_t map_find(uint64_t dev, uint64_t ino) {
+  if (!g_icount) return 0;
+  for (uint32_t j = ino_hash(dev, ino) & (g_icap - 1); g_inos[j].gino; j = (j + 1) & (g_icap - 1))
+    if (g_inos[j].dev == dev && g_inos[j].ino == ino) return g_inos[j].gino;
+  return 0;
+}
+
+/* Maps (dev, ino) to gino (non-zero), replacing an earlier number. Returns 0 when out of memory. */
+static int map_put(uint64_t dev, uint64_t ino, uint64_t gino) {
   if ((g_icount + 1) * 10 > g_icap * 7) {
-    uint32_t ncap = g_icap ? g_icap * 2 : 4096;
+    uint32_t ncap = g_icap ? g_icap * 2 : 256;
     inoent_t *n = calloc(ncap, sizeof *n);
-    if (n) {
+    if (!n) {
+      if (g_icount + 1 >= g_icap) return 0;
+    } else {
       for (uint32_t i = 0; i < g_icap; i++) {
         if (!g_inos[i].gino) continue;
         uint32_t j = ino_hash(g_inos[i].dev, g_inos[i].ino) & (ncap - 1);
@@ -186,20 +208,31 @@ uint64_t ino_for_key(uint64_t dev, uint64_t ino) {
       free(g_inos);
       g_inos = n;
       g_icap = ncap;
-    } else if (g_icount + 1 >= g_icap) {
-      return ++g_last_ino; /* out of memory: a fresh number, not remembered */
     }
   }
   uint32_t j = ino_hash(dev, ino) & (g_icap - 1);
-  while (g_inos[j].gino) {
-    if (g_inos[j].dev == dev && g_inos[j].ino == ino) return g_inos[j].gino;
-    j = (j + 1) & (g_icap - 1);
-  }
+  while (g_inos[j].gino && !(g_inos[j].dev == dev && g_inos[j].ino == ino)) j = (j + 1) & (g_icap - 1);
+  if (!g_inos[j].gino) g_icount++;
   g_inos[j].dev = dev;
   g_inos[j].ino = ino;
-  g_inos[j].gino = ++g_last_ino;
-  g_icount++;
-  return g_last_ino;
+  g_inos[j].gino = gino;
+  return 1;
+}
+
+/* Returns the guest inode number for a host key: the map's, else the host number itself on the
+ * home device, else the next assigned number (remembered; out of memory: a fresh number that is
+ * not remembered). The first key numbered chooses the home device. */
+uint64_t ino_for_key(uint64_t dev, uint64_t ino) {
+  if (!g_home_set) {
+    g_home_dev = dev;
+    g_home_set = 1;
+  }
+  uint64_t g = map_find(dev, ino);
+  if (g) return g;
+  if (dev == g_home_dev && ino && ino < INO_ASSIGNED_BASE && !map_find(INO_RESERVED_DEV, ino)) return ino;
+  g = ++g_last_ino;
+  map_put(dev, ino, g);
+  return g;
 }
 
 uint32_t ino_map_slots(void) { return g_icap; }
@@ -212,19 +245,32 @@ int ino_map_slot(uint32_t i, uint64_t *dev, uint64_t *ino, uint64_t *gino) {
   return 1;
 }
 
-/* Maps (dev, ino) to gino, replacing any earlier number (restore re-keys saved inodes). */
+/* Restore: gives (dev, ino) the number gino, replacing any other. A home-range number held by a
+ * key other than its own home file is reserved, so that file is numbered from the map instead.
+ * Reserved entries saved in an image come back through here as they were. */
 void ino_map_set(uint64_t dev, uint64_t ino, uint64_t gino) {
-  uint64_t last = g_last_ino;
-  ino_for_key(dev, ino); /* make sure the slot exists (may assign a throw-away number) */
-  g_last_ino = last > g_last_ino ? last : g_last_ino;
-  uint32_t j = ino_hash(dev, ino) & (g_icap - 1);
-  while (g_inos[j].gino && !(g_inos[j].dev == dev && g_inos[j].ino == ino)) j = (j + 1) & (g_icap - 1);
-  if (g_inos[j].gino) g_inos[j].gino = gino;
+  if (!gino) return;
+  if (g_home_set && dev == g_home_dev && ino == gino && ino < INO_ASSIGNED_BASE && !map_find(dev, ino) &&
+      !map_find(INO_RESERVED_DEV, ino)) return; /* its own number already */
+  map_put(dev, ino, gino);
+  if (gino < INO_ASSIGNED_BASE && dev != INO_RESERVED_DEV) map_put(INO_RESERVED_DEV, gino, gino);
+  if (gino > g_last_ino) g_last_ino = gino;
 }
 
 uint64_t ino_map_last(void) { return g_last_ino; }
 void ino_map_set_last(uint64_t last) {
   if (last > g_last_ino) g_last_ino = last;
+}
+
+/* The home device (checkpoint.c saves it; a restore sets it before any key is numbered).
+ * Returns 0 while no key has been numbered. */
+int ino_map_home(uint64_t *dev) {
+  *dev = g_home_dev;
+  return g_home_set;
+}
+void ino_map_set_home(uint64_t dev) {
+  g_home_dev = dev;
+  g_home_set = 1;
 }
 
 /* ---- lists ---------------------------------------------------------------------------------- */

@@ -469,7 +469,7 @@ export interface StreamSlot {
  * image; throws on a malformed image (the core rejects it too, this only reads). */
 export function coreStreamSlots(img: Uint8Array): StreamSlot[] {
   const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
-  let p = 8 + 4 + 8;
+  let p = 8 + 4 + 8 + 8; // magic, flags, home device, last assigned inode number
   const need = (n: number): void => {
     if (p + n > img.length) throw new Error('malformed core image');
   };

@@ -14,7 +14,7 @@
 
 import { createHash } from 'node:crypto';
 
-export const IMAGE_VERSION = 1;
+export const IMAGE_VERSION = 2;
 const MAGIC = Buffer.from('WFSIMG\0\x01', 'latin1');
 
 /** The image itself is unusable: truncated, corrupted, wrong version, malformed. */
