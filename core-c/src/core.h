@@ -142,6 +142,7 @@ void ino_map_set_last(uint64_t last);
 int ino_map_home(uint64_t *dev);
 void ino_map_set_home(uint64_t dev);
 dentry_t *dentry_new_deleted(uint32_t mode, int32_t fd, int readable, int writable);
+dentry_t *dentry_learn(dentry_t *dir, const char *name, uint32_t len, const l_statx_t *stx);
 
 /* walk.c */
 enum {

@@ -931,6 +931,18 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
   return 0;
 }
 
+/* fd_readdir stat'ed the child `name` of dir (a directory or an entry of unknown type: see
+ * snap_load in wasi.c) by name from dir's FD: cache it with that metadata, as a lookup would,
+ * so a walk's stat of it right after costs no second statx. Exclusive mode only (shared mode
+ * re-stats every cached dentry it walks through), and only a name not cached yet; out of memory
+ * it caches nothing. Returns the child or NULL. */
+dentry_t *dentry_learn(dentry_t *dir, const char *name, uint32_t len, const l_statx_t *stx) {
+  if (g_shared || dentry_find(dir, name, len)) return NULL;
+  dentry_t *d = new_child(dir, name, len);
+  if (d) meta_from_statx(d, stx);
+  return d;
+}
+
 /* ---- cache maintenance after mutations ------------------------------------------------------ */
 /* Detaches d from the tree: it is unlinked, replaced or invalidated. Its cached children go
  * too. If it is still referenced (open guest fds) it lives on as D_DELETED until released. */

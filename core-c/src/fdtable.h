@@ -11,21 +11,19 @@
 enum { K_FREE = 0, K_DENTRY, K_STREAM };
 
 /* Entries of a directory read from the host for fd_readdir, from host position `start` to the
- * end. Cookies are the host's own directory offsets (d_off, as telldir): the cookie after entry
- * i is off[i], so a cookie stays meaningful after the directory changes (the kernel resumes
- * there). "." and ".." are the host's own first entries. */
+ * end, kept as the WASI dirents fd_readdir hands out (d_next, d_ino, d_namlen, d_type, name),
+ * back to back, so a call copies a run of them at once. Cookies are the host's own directory
+ * offsets (d_off, as telldir): d_next of entry i is the cookie after it, so a cookie stays
+ * meaningful after the directory changes (the kernel resumes there). "." and ".." are the
+ * host's own first entries. Owned by the gfd that holds it (wasi.c); not saved in checkpoints. */
 typedef struct {
   uint64_t start;       /* host position the snapshot was read from (0 = the beginning) */
   uint32_t gen;         /* the directory's dentry gen_dir when read; stale when it differs */
   uint32_t next;        /* index where the last call stopped (fast path for sequential reads) */
-  uint32_t count, cap;  /* entries */
-  uint32_t *name_off;   /* offset of each name in `names` */
-  uint16_t *name_len;
-  uint8_t *type;        /* WASI filetype */
-  uint64_t *ino;        /* guest inode */
-  uint64_t *off;        /* host d_off: the cookie after this entry */
-  char *names;
-  uint32_t names_len, names_cap;
+  uint32_t count, cap;  /* entries, and the capacity of `at` */
+  uint32_t *at;         /* byte offset of entry i in `recs` (count + 1 values: the last is len) */
+  uint8_t *recs;        /* the dirents */
+  uint32_t len, recs_cap; /* bytes used / allocated in `recs` */
 } dirsnap_t;
 
 typedef struct {

@@ -125,12 +125,8 @@ werr_t fd_alloc(uint32_t *fd, gfd_t **out) {
 
 static void snap_free(dirsnap_t *s) {
   if (!s) return;
-  free(s->name_off);
-  free(s->name_len);
-  free(s->type);
-  free(s->ino);
-  free(s->off);
-  free(s->names);
+  free(s->at);
+  free(s->recs);
   free(s);
 }
 
@@ -772,44 +768,43 @@ WFS_EXPORT(wfs_fd_filestat_set_times) uint32_t wfs_fd_filestat_set_times(uint32_
 }
 
 /* ---- fd_readdir ------------------------------------------------------------------------------ */
+/* Appends one entry. Errors: ENOMEM (also beyond the per-directory byte limit). */
 static werr_t snap_add(dirsnap_t *s, const char *name, uint32_t len, uint8_t type, uint64_t ino, uint64_t off) {
-  if (s->count == s->cap) {
+  if (s->count + 1 >= s->cap) {
     uint32_t n = s->cap ? s->cap * 2 : 64;
-    uint32_t *no = realloc(s->name_off, n * sizeof *no);
-    if (!no) return WASI_ENOMEM;
-    s->name_off = no;
-    uint16_t *nl = realloc(s->name_len, n * sizeof *nl);
-    if (!nl) return WASI_ENOMEM;
-    s->name_len = nl;
-    uint8_t *ty = realloc(s->type, n);
-    if (!ty) return WASI_ENOMEM;
-    s->type = ty;
-    uint64_t *in = realloc(s->ino, n * sizeof *in);
-    if (!in) return WASI_ENOMEM;
-    s->ino = in;
-    uint64_t *of = realloc(s->off, n * sizeof *of);
-    if (!of) return WASI_ENOMEM;
-    s->off = of;
+    uint32_t *at = realloc(s->at, n * sizeof *at);
+    if (!at) return WASI_ENOMEM;
+    s->at = at;
     s->cap = n;
   }
-  if (s->names_len + len > s->names_cap) {
-    uint32_t n = s->names_cap ? s->names_cap : 4096;
-    while (n < s->names_len + len) n *= 2;
+  uint32_t sz = WASI_DIRENT_SIZE + len;
+  if (s->len + sz > s->recs_cap) {
+    uint32_t n = s->recs_cap ? s->recs_cap : 4096;
+    while (n < s->len + sz) n *= 2;
     if (n > g_limits.max_dir_bytes) return WASI_ENOMEM;
-    char *nn = realloc(s->names, n);
-    if (!nn) return WASI_ENOMEM;
-    s->names = nn;
-    s->names_cap = n;
+    uint8_t *r = realloc(s->recs, n);
+    if (!r) return WASI_ENOMEM;
+    s->recs = r;
+    s->recs_cap = n;
   }
-  memcpy(s->names + s->names_len, name, len);
-  s->name_off[s->count] = s->names_len;
-  s->name_len[s->count] = (uint16_t)len;
-  s->type[s->count] = type;
-  s->ino[s->count] = ino;
-  s->off[s->count] = off;
-  s->names_len += len;
-  s->count++;
+  uint8_t *p = s->recs + s->len;
+  put_u64(p, off);
+  put_u64(p + 8, ino);
+  put_u32(p + 16, len);
+  p[20] = type;
+  p[21] = p[22] = p[23] = 0;
+  memcpy(p + WASI_DIRENT_SIZE, name, len);
+  s->at[s->count++] = s->len;
+  s->len += sz;
+  s->at[s->count] = s->len;
   return 0;
+}
+
+/* d_next of entry i: the cookie after it. */
+static uint64_t snap_cookie(const dirsnap_t *s, uint32_t i) {
+  uint64_t c;
+  memcpy(&c, s->recs + s->at[i], 8);
+  return c;
 }
 
 static uint8_t dtype_to_wasi(uint8_t t) {
@@ -865,8 +860,10 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
       memcpy(&reclen, g_dents + off + 16, 2);
       uint8_t dtype = g_dents[off + 18];
       const char *name = (const char *)g_dents + off + 19;
-      const char *nul = memchr(name, 0, (size_t)reclen - 19);
-      uint32_t len = nul ? (uint32_t)(nul - name) : (uint32_t)reclen - 19;
+      /* reclen is 19 + len + 1 rounded up to 8, so the name's NUL is among its last 8 places
+       * (the padding after it is not necessarily zero). */
+      uint32_t len = reclen > 27 ? (uint32_t)reclen - 27 : 0;
+      while (len < (uint32_t)reclen - 19 && name[len]) len++;
       off += reclen;
       uint8_t type = dtype_to_wasi(dtype);
       uint64_t ino;
@@ -883,9 +880,10 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
           dentry_t *c = dentry_find(d, name, len);
           if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) {
             ino = dentry_ino(c);
-          } else if (SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS, &g_sstx)) >= 0) {
+          } else if (len <= 255 && SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_sstx)) >= 0) {
             type = wasi_filetype(g_sstx.stx_mode);
-            ino = ino_for_key(((uint64_t)g_sstx.stx_dev_major << 32) | g_sstx.stx_dev_minor, g_sstx.stx_ino);
+            dentry_t *nc = c ? NULL : dentry_learn(d, name, len, &g_sstx);
+            ino = nc ? dentry_ino(nc) : ino_for_key(((uint64_t)g_sstx.stx_dev_major << 32) | g_sstx.stx_dev_minor, g_sstx.stx_ino);
           }
         }
       }
@@ -910,9 +908,9 @@ static int64_t snap_find(dirsnap_t *s, dentry_t *d, uint64_t cookie) {
    * scan from 0 on every call would make reading a large directory quadratic. */
   uint32_t from = s->next <= s->count ? s->next : s->count;
   for (uint32_t i = from; i > 0; i--)
-    if (s->off[i - 1] == cookie) return i;
+    if (snap_cookie(s, i - 1) == cookie) return i;
   for (uint32_t i = from; i < s->count; i++)
-    if (s->off[i] == cookie) return i + 1;
+    if (snap_cookie(s, i) == cookie) return i + 1;
   return -1;
 }
 
@@ -929,23 +927,14 @@ WFS_EXPORT(wfs_fd_readdir) uint32_t wfs_fd_readdir(uint32_t fd, int64_t cookie, 
     i = 0;
   }
   dirsnap_t *s = g->snap;
-  uint32_t used = 0;
-  uint64_t next_cookie = (uint64_t)cookie;
-  while ((uint64_t)i < s->count && used < cap) {
-    uint32_t len = s->name_len[i];
-    uint32_t sz = WASI_DIRENT_SIZE + len;
-    if (used + sz > cap && used + sz > WFS_DATA_MAX + WFS_DATA_SLACK) break;
-    uint8_t *p = g_io.data + used;
-    put_u64(p, s->off[i]);
-    put_u64(p + 8, s->ino[i]);
-    put_u32(p + 16, len);
-    p[20] = s->type[i];
-    p[21] = p[22] = p[23] = 0;
-    memcpy(p + 24, s->names + s->name_off[i], len);
-    used += sz;
-    next_cookie = s->off[i];
-    i++;
-  }
+  /* Whole entries while they fit in cap, then one that overflows it if it fits in the slack
+   * (the façade hands the guest its first bytes: a cut-off last entry, as the spec has it). */
+  uint32_t first = (uint32_t)i, end = first, base = first < s->count ? s->at[first] : 0;
+  while (end < s->count && s->at[end] - base < cap && s->at[end + 1] - base <= WFS_DATA_MAX + WFS_DATA_SLACK) end++;
+  uint32_t used = end > first ? s->at[end] - base : 0;
+  memcpy(g_io.data, s->recs + base, used);
+  uint64_t next_cookie = end > first ? snap_cookie(s, end - 1) : (uint64_t)cookie;
+  i = end;
   s->next = (uint32_t)i;
   g_io.r[0] = used;
   g_io.r[1] = next_cookie;
