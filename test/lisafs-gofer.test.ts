@@ -13,7 +13,7 @@ import {
   mkdtempSync, realpathSync, rmSync, writeFileSync, readFileSync, statSync, lstatSync, symlinkSync, mkdirSync,
   readlinkSync, existsSync, readdirSync, utimesSync,
 } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LisafsClient, LisafsError } from '../ts/lisafs/client.js';
@@ -275,6 +275,31 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     assert.is(hello.type, 8 /* DT_REG */);
     throwsErrno(() => c.getdents64(d.controlFD, 100), EBADF, 'getdents on a control FD');
     c.close([d.controlFD, od.fd, rootOpen.fd]);
+  });
+
+  T('getdents64 devices: a directory that is a mount point carries its own, other entries the directory\'s', () => {
+    const mnt = join(dir, 'devs', 'mnt');
+    mkdirSync(mnt, { recursive: true });
+    writeFileSync(join(dir, 'devs', 'file'), 'f');
+    mkdirSync(join(dir, 'devs', 'sub'));
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'none', mnt], { encoding: 'utf8' });
+    assert.is(m.status, 0, `mount tmpfs (needs root): ${m.stderr}`);
+    try {
+      const d = c.walk(root.controlFD, ['devs']).inodes[0]!;
+      const od = c.openAt(d.controlFD, O_RDONLY);
+      const devOf = (p: string): string => { const st = lstatSync(p, { bigint: true }); return `${st.dev}`; };
+      const byName = new Map(c.getdents64(od.fd, -65536).map((e) => [s(e.name), e]));
+      // statx's dev_major/dev_minor as one st_dev (glibc makedev, as the kernel's new_encode_dev)
+      const dev = (e: { devMajor: number; devMinor: number }): string =>
+        `${(BigInt(e.devMinor) & 0xffn) | ((BigInt(e.devMajor) & 0xfffn) << 8n) | ((BigInt(e.devMinor) & ~0xffn) << 12n)}`;
+      assert.is(dev(byName.get('mnt')!), devOf(mnt), 'the mount point: the mounted filesystem\'s device');
+      assert.not.equal(dev(byName.get('mnt')!), devOf(join(dir, 'devs')));
+      assert.is(dev(byName.get('sub')!), devOf(join(dir, 'devs', 'sub')));
+      assert.is(dev(byName.get('file')!), devOf(join(dir, 'devs')), 'a file: the directory\'s device');
+      c.close([d.controlFD, od.fd]);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
   });
 
   T('setStat, fstatfs, xattrs', () => {

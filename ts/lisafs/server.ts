@@ -66,6 +66,9 @@ export interface Reply {
 
 const EMPTY = new Uint8Array(0);
 const DOT = 0x2e;
+/** linux_dirent64 d_type values. */
+const DT_UNKNOWN = 0;
+const DT_DIR = 4;
 const SLASH = 0x2f;
 
 /** Checks a single path component (reference §1.4): EINVAL unless non-empty, without '/' or
@@ -635,7 +638,10 @@ export class GoferConnection {
         let devMajor = dirSt.devMajor;
         let devMinor = dirSt.devMinor;
         const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
-        if (!isDots && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
+        // Only a directory (or an entry of unknown type) can be a mount point with a device of
+        // its own: other entries get the directory's without a statx each (runsc stats every
+        // entry; a 50,000-entry directory paid 50,000 statx for devices nobody uses).
+        if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
           const sv = sys.statxBytes();
           const dv = new DataView(sv.buffer, sv.byteOffset, 144);
           devMajor = dv.getUint32(136, true);
