@@ -30,8 +30,9 @@ import type { GoferConnection, Reply } from './server.js';
 import * as sys from './sys.js';
 import { EIO, EINVAL } from './sys.js';
 
-/** One reply as the client receives it: MID, a private copy of the payload, donated host FDs
- * (owned by the caller from now on). */
+/** One reply as the client receives it: MID, the payload (private to the client, never shared
+ * memory; valid until the transport's next call), donated host FDs (owned by the caller from
+ * now on). */
 export interface RawReply {
   mid: number;
   payload: Uint8Array;
@@ -156,6 +157,8 @@ export class WorkerTransport implements Transport {
   private readonly data: Uint8Array;
   /** The gofer's held-FD bitmap (setFdTracker in the gofer thread). */
   private readonly held: Int32Array;
+  /** Replies are copied out of shared memory into this (see copyOut). */
+  private reply = new Uint8Array(4096);
   private dead: LisafsError | null = null;
   private closed = false;
 
@@ -241,7 +244,15 @@ export class WorkerTransport implements Transport {
       for (const f of fds) sys.close(f);
       throw new LisafsError(EIO, 'lisafs: malformed reply length');
     }
-    return { mid: rmid, payload: this.data.slice(0, len), fds };
+    return { mid: rmid, payload: this.copyOut(len), fds };
+  }
+
+  /** Copies the reply's `len` bytes out of shared memory into this end's own buffer (grown on
+   * demand), so the gofer cannot change them while they are decoded. */
+  private copyOut(len: number): Uint8Array {
+    if (len > this.reply.length) this.reply = new Uint8Array(Math.max(len, 2 * this.reply.length));
+    this.reply.set(this.data.subarray(0, len), 0);
+    return this.reply.subarray(0, len);
   }
 
   /** Stores the shutdown state and waits (bounded to 5 s) until the gofer thread is gone, so
@@ -299,6 +310,7 @@ export function serveWorker(wd: WorkerGoferData, onExit: (cb: (code: number) => 
     return;
   }
   const conn = server.connect();
+  let req = new Uint8Array(4096);
   Atomics.store(i32, W_READY, 1);
   Atomics.notify(i32, W_READY);
   for (;;) {
@@ -311,8 +323,15 @@ export function serveWorker(wd: WorkerGoferData, onExit: (cb: (code: number) => 
     }
     const len = Atomics.load(i32, W_LEN);
     const mid = Atomics.load(i32, W_MID);
-    // Copied once out of shared memory before any byte is interpreted.
-    const reply = len < 0 || len > MAX_MESSAGE_SIZE || mid < 0 || mid > 0xffff ? errorReply(EIO) : conn.handle(mid, data.slice(0, len));
+    // Copied once out of shared memory (into req, grown on demand) before any byte is interpreted.
+    let reply: Reply;
+    if (len < 0 || len > MAX_MESSAGE_SIZE || mid < 0 || mid > 0xffff) {
+      reply = errorReply(EIO);
+    } else {
+      if (len > req.length) req = new Uint8Array(Math.max(len, 2 * req.length));
+      req.set(data.subarray(0, len), 0);
+      reply = conn.handle(mid, req.subarray(0, len));
+    }
     data.set(reply.payload, 0);
     const fds = reply.fds.slice(0, W_MAXFDS);
     for (const f of reply.fds.slice(W_MAXFDS)) sys.close(f);
@@ -476,7 +495,7 @@ export class ProcessTransport implements Transport {
         this.fail();
       }
     }
-    return { mid, payload: b.u8.slice(HEADER_SIZE, HEADER_SIZE + len), fds };
+    return { mid, payload: b.u8.subarray(HEADER_SIZE, HEADER_SIZE + len), fds }; // rbuf is this end's own
   }
 
   private shutdown(): void {
@@ -540,10 +559,10 @@ export function serveProcess(fd: number, conn: Pick<GoferConnection, 'handle'>):
       reply = errorReply(EIO);
     } else {
       if (!fill(HEADER_SIZE + len)) break;
-      const payload = rbuf.u8.slice(HEADER_SIZE, HEADER_SIZE + len);
+      // The frame is handled in place; the bytes after it move down only afterwards.
+      reply = conn.handle(mid, rbuf.u8.subarray(HEADER_SIZE, HEADER_SIZE + len));
       rbuf.u8.copyWithin(0, HEADER_SIZE + len, have);
       have -= HEADER_SIZE + len;
-      reply = conn.handle(mid, payload);
     }
     sbuf.dv.setUint32(0, reply.payload.length, true);
     sbuf.dv.setUint16(4, reply.mid, true);

@@ -16,7 +16,7 @@
  */
 
 import {
-  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, LisafsEncodeError, Statx, Inode, StatFS, Dirent64,
+  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, Statx, Inode, StatFS, Dirent64,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
 export type { MessageName } from './messages.js';
@@ -63,6 +63,8 @@ export class LisafsClient {
   /** RPCs sent, by message name (for tests that prove which path served a call). */
   readonly rpcCounts: Partial<Record<MessageName, number>> = {};
   private maxMessageSize = 1 << 20; // until Mount says otherwise (reference §5.3)
+  /** Requests are encoded here (a view, handed to the transport, which copies it out). */
+  private readonly encoder = new Encoder();
 
   constructor(readonly transport: Transport) {}
 
@@ -88,7 +90,7 @@ export class LisafsClient {
     if (this.supported !== null && !this.supported.has(def.mid)) throw new LisafsError(EOPNOTSUPP, `lisafs: ${name} is not supported by the file server`);
     let payload: Uint8Array;
     try {
-      payload = encode(def.req as Desc, req as never);
+      payload = this.encoder.encode(def.req as Desc, req as never);
     } catch (e) {
       if (e instanceof LisafsEncodeError) throw new LisafsError(EINVAL, e.message);
       throw e;

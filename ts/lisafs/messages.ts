@@ -632,6 +632,26 @@ export function encodeInto<D extends Desc>(d: D, v: Value<D>, target: Uint8Array
   return c.put(v, dv, target, offset) - offset;
 }
 
+/** Encodes messages into one buffer it owns, grown on demand: each result is a view of it, valid
+ * until the next encode (for the hot paths: a new array per message cost an off-heap allocation,
+ * its registration with the GC and a DataView each, ~1 us). */
+export class Encoder {
+  private u8 = new Uint8Array(new ArrayBuffer(4096));
+  private dv = new DataView(this.u8.buffer);
+
+  /** Encodes `v` as `d`. Throws LisafsEncodeError (see encodeInto). */
+  encode<D extends Desc>(d: D, v: Value<D>): Uint8Array {
+    const c = compile(d);
+    const n = c.size(v);
+    if (n > this.u8.length) {
+      this.u8 = new Uint8Array(new ArrayBuffer(Math.max(n, 2 * this.u8.length)));
+      this.dv = new DataView(this.u8.buffer);
+    }
+    c.put(v, this.dv, this.u8, 0);
+    return this.u8.subarray(0, n);
+  }
+}
+
 /** Encodes `v` as `d` into a new array. Throws LisafsEncodeError (see encodeInto). */
 export function encode<D extends Desc>(d: D, v: Value<D>): Uint8Array {
   const c = compile(d);

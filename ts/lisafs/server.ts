@@ -28,7 +28,7 @@ import { openRoot } from '../host/hostfd.js';
 import {
   MESSAGES, NAME_BY_MID, MAX_MESSAGE_SIZE, NO_ID, SETSTAT_ALLOWED, SETSTAT_MODE, SETSTAT_UID, SETSTAT_GID,
   SETSTAT_SIZE, SETSTAT_ATIME, SETSTAT_MTIME, WALK_SUCCESS, WALK_COMPONENT_DOES_NOT_EXIST, WALK_COMPONENT_SYMLINK,
-  Statx, decode, encode, LisafsEncodeError,
+  Statx, decode, encode, Encoder, LisafsEncodeError,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
 import * as sys from './sys.js';
@@ -60,6 +60,7 @@ export const MAX_FDS_PER_CONNECTION = 65536;
 /** One reply: its MID (the request's, or 0 for Error), payload, and host FDs to donate. */
 export interface Reply {
   mid: number;
+  /** Valid until the connection handles its next request (the channel sends it at once). */
   payload: Uint8Array;
   fds: number[];
 }
@@ -167,6 +168,9 @@ export class GoferConnection {
   private readonly euid = sys.geteuid();
   private readonly egid = sys.getegid();
 
+  /** Replies are encoded here (see Reply.payload). */
+  private readonly encoder = new Encoder();
+
   constructor(private readonly server: GoferServer) {}
 
   /** Host FDs this connection holds now (for leak checks). */
@@ -189,7 +193,7 @@ export class GoferConnection {
       const fds = out.fds ?? [];
       let bytes: Uint8Array;
       try {
-        bytes = encode(def.resp as Desc, out.resp as never);
+        bytes = this.encoder.encode(def.resp as Desc, out.resp as never);
       } catch (e) {
         for (const f of fds) sys.close(f);
         throw e;
