@@ -294,6 +294,49 @@ for (const gofer of CHANNELS) {
     }
   });
 
+  test(`lisafs (${gofer}): a walk (readdir, then stat of what it listed) reads the directories below with their entries' stats: no Walk per entry`, () => {
+    const T = box();
+    for (const d of ['a', 'b']) {
+      mkdirSync(join(T, 'd', d));
+      for (let i = 0; i < 10; i++) writeFileSync(join(T, 'd', d, `f${i}`), 'z'.repeat(i));
+      symlinkSync('f1', join(T, 'd', d, 'ln'));
+    }
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      const lstatAll = (dir: string): void => {
+        for (const e of fs.readdir(dir)) {
+          if (e.name === '.' || e.name === '..') continue;
+          const p = `${dir}/${e.name}`;
+          const st = fs.lstat(p);
+          const host = lstatSync(join(T, p), { bigint: true });
+          assert.is(st.size, host.size, `size of ${p}`);
+          assert.is(st.mode, Number(host.mode), `mode of ${p}`);
+          assert.is(st.ino, host.ino, `ino of ${p}`);
+          assert.is(st.mtimeNs, host.mtimeNs, `mtime of ${p}`);
+          assert.is(e.ino, st.ino, `readdir ino of ${p}`);
+        }
+      };
+      // d is read plainly (nothing says its names will be looked up), and its entries are
+      // looked up by name: then d's subdirectories are read with their entries' stats.
+      lstatAll('d');
+      const before = counts(fs);
+      assert.is(before.Getdents64Stat ?? 0, 0, 'd itself: plain Getdents64');
+      lstatAll('d/a');
+      lstatAll('d/b');
+      const after = counts(fs);
+      assert.ok((after.Getdents64Stat ?? 0) >= 2, `a and b listed with stats: ${JSON.stringify(after)}`);
+      assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 2, 'one Walk to open each of a and b, none for their 22 entries');
+      // The learned entries are ordinary cached dentries: a change through the mount shows.
+      fs.writeFile('d/a/f3', 'longer now');
+      assert.is(fs.lstat('d/a/f3').size, 10n);
+      fs.unlink('d/a/f4');
+      fails(() => fs.lstat('d/a/f4'), 'ENOENT');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
   test(`lisafs (${gofer}): shared mode: every repeated stat revalidates with the same RPCs`, () => {
     const T = box();
     const fs = mount(T, { mode: 'lisafs', gofer, interop: 'shared' });

@@ -302,6 +302,40 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     }
   });
 
+  T('Getdents64Stat (our extension): offered by Mount; each entry with the lstat of its name; budgets resume', () => {
+    assert.ok(c.offers('Getdents64Stat'), 'offered in Mount\'s list');
+    mkdirSync(join(dir, 'plus'));
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, 'plus', `e${i}`), 'q'.repeat(i));
+    symlinkSync('e1', join(dir, 'plus', 'ln'));
+    mkdirSync(join(dir, 'plus', 'sub'));
+    const d = c.walk(root.controlFD, ['plus']).inodes[0]!;
+    const od = c.openAt(d.controlFD, O_RDONLY);
+    const all = c.getdents64Stat(od.fd, -65536);
+    assert.equal(all.map((e) => s(e.name)).sort(), c.getdents64(od.fd, -65536).map((e) => s(e.name)).sort(), 'the same entries as Getdents64');
+    for (const e of all) {
+      const n = s(e.name);
+      if (n === '.' || n === '..') continue;
+      const host = lstatSync(join(dir, 'plus', n), { bigint: true });
+      assert.is(e.stat.ino, host.ino, `ino of ${n}`);
+      assert.is(e.stat.size, host.size, `size of ${n}`);
+      assert.is(e.stat.mode, Number(host.mode), `mode of ${n} (no follow)`);
+    }
+    // A small budget (one entry of 155 bytes + name) resumes where it stopped.
+    const seen: string[] = [];
+    let first = true;
+    for (;;) {
+      const ents = c.getdents64Stat(od.fd, first ? -170 : 170);
+      first = false;
+      if (ents.length === 0) break;
+      assert.is(ents.length, 1);
+      seen.push(s(ents[0]!.name));
+    }
+    assert.equal(seen.sort(), all.map((e) => s(e.name)).sort());
+    throwsErrno(() => c.getdents64Stat(od.fd, -100), EINVAL, 'a budget too small for one entry');
+    throwsErrno(() => c.getdents64Stat(d.controlFD, 4096), EBADF, 'on a control FD');
+    c.close([d.controlFD, od.fd]);
+  });
+
   T('setStat, fstatfs, xattrs', () => {
     const f = c.walk(root.controlFD, ['new.txt']).inodes[0]!;
     const r = c.setStat(f.controlFD, SETSTAT_MODE | SETSTAT_SIZE | SETSTAT_ATIME | SETSTAT_MTIME, {

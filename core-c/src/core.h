@@ -60,6 +60,9 @@ enum {
   D_RECHECK = 1u << 7,   /* mode/owner changed: the next guest open re-opens its handle */
   D_MARK = 1u << 8,      /* checkpoint: already written to the image (cleared after) */
   D_DIRPOS0 = 1u << 9,   /* directory control_fd is at position 0 (fresh): readdir needs no lseek */
+  D_LISTED = 1u << 10,   /* directory: fd_readdir read it (lookups of its names may follow) */
+  D_STATKIDS = 1u << 11, /* directory: the guest looked up names it had listed here (a walk), so
+                          * its subdirectories are read with their entries' stats (readdirplus) */
 };
 
 typedef struct dentry dentry_t;

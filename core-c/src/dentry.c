@@ -888,6 +888,7 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
     }
   }
   g_counters[C_MISSES]++;
+  if (dir->flags & D_LISTED) dir->flags |= D_STATKIDS; /* see snap_load in wasi.c */
   char nm[256];
   memcpy(nm, name, len);
   nm[len] = 0;

@@ -819,12 +819,52 @@ static uint8_t dtype_to_wasi(uint8_t t) {
   }
 }
 
-static uint8_t g_dents[32768];
+static uint8_t g_dents[32768] __attribute__((aligned(8)));
+static int g_no_dirent_stats; /* the host has no getdents64_stat (ENOSYS): do not ask again */
+
+/* Adds one host directory entry of d to s, with its WASI type and guest inode. d_ino of an entry
+ * is the guest inode of (d's device, d_ino); "." and ".." get d's and parent's inodes. stx: the
+ * entry's lstat when the host gave it with the listing (readdirplus), else NULL; then, as
+ * getdents' d_ino of a mount point is the directory underneath, an entry that is a directory
+ * (or of unknown type) is stat'ed (the seed stats every entry; files are never mount points in
+ * practice, so they keep the cheap path). A stat'ed child not cached yet is cached with it
+ * (dentry_learn), so a walk's lookup of it right after costs nothing. Errors: ENOMEM. */
+static werr_t snap_entry(dirsnap_t *s, dentry_t *d, dentry_t *parent, int32_t fd, const char *name, uint32_t len,
+                         uint8_t dtype, uint64_t dino, uint64_t doff, const l_statx_t *stx) {
+  uint8_t type = dtype_to_wasi(dtype);
+  uint64_t ino;
+  if (len == 1 && name[0] == '.') {
+    ino = dentry_ino(d), type = WASI_FILETYPE_DIRECTORY;
+  } else if (len == 2 && name[0] == '.' && name[1] == '.') {
+    ino = dentry_ino(parent), type = WASI_FILETYPE_DIRECTORY;
+  } else {
+    ino = ino_for_key(d->key_dev, dino);
+    dentry_t *c = NULL;
+    if (!stx && (dtype == 0 || dtype == 4)) {
+      c = dentry_find(d, name, len);
+      if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) return snap_add(s, name, len, type, dentry_ino(c), doff);
+      if (len <= 255 && SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_sstx)) >= 0) stx = &g_sstx;
+    } else if (stx) {
+      c = dentry_find(d, name, len);
+      if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) return snap_add(s, name, len, wasi_filetype(stx->stx_mode), dentry_ino(c), doff);
+    }
+    if (stx) {
+      type = wasi_filetype(stx->stx_mode);
+      dentry_t *nc = c || check_name(name, len) ? NULL : dentry_learn(d, name, len, stx); /* host names are checked too */
+      ino = nc ? dentry_ino(nc) : ino_for_key(((uint64_t)stx->stx_dev_major << 32) | stx->stx_dev_minor, stx->stx_ino);
+    }
+  }
+  return snap_add(s, name, len, type, ino, doff);
+}
 
 /* Reads the directory from host position `start` to its end into a fresh snapshot (lseek then
- * getdents64 until 0, as the seed's getDirentsLocked). d_ino of an entry is the guest inode of
- * (directory's device, d_ino); "." and ".." get the directory's and its parent's inodes.
- * Errors: host errors (EACCES for a directory we may only search), ENOMEM. */
+ * getdents64 until 0, as the seed's getDirentsLocked). Readdirplus: a directory whose parent's
+ * (or its own earlier) listing was followed by lookups of the listed names (D_STATKIDS: a walk)
+ * is read with its entries' stats when the host offers them (getdents64_stat: lisafs mode, one
+ * RPC for many entries instead of one Walk per name), and passes the hint on to its
+ * subdirectories; exclusive mode only (shared mode re-stats every lookup anyway).
+ * Errors: host errors (EACCES for a directory we may only search), ENOMEM, EIO (a malformed
+ * getdents64_stat record). */
 static werr_t snap_load(gfd_t *g, uint64_t start) {
   dentry_t *d = g->d;
   int32_t fd;
@@ -845,52 +885,49 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
     }
   }
   d->flags &= ~(uint32_t)D_DIRPOS0;
+  int plus = !g_shared && !g_no_dirent_stats && ((d->flags & D_STATKIDS) || (d->parent && (d->parent->flags & D_STATKIDS)));
+  d->flags |= D_LISTED | (plus ? D_STATKIDS : 0u);
   for (;;) {
-    int32_t n = SYS_SHED(host_getdents64(fd, g_dents, sizeof g_dents));
+    int32_t n = plus ? SYS_SHED(host_getdents64_stat(fd, g_dents, sizeof g_dents)) : SYS_SHED(host_getdents64(fd, g_dents, sizeof g_dents));
+    if (plus && n == -38) { /* ENOSYS: this host lists without stats */
+      g_no_dirent_stats = 1;
+      plus = 0;
+      continue;
+    }
     if (n < 0) {
       snap_free(s);
       return HOSTERR(n);
     }
     if (n == 0) break;
-    for (int32_t off = 0; off < n;) {
+    for (int32_t off = 0; off < n && !e;) {
+      if (plus) {
+        const l_dirent_stat_t *r = (const l_dirent_stat_t *)(g_dents + off);
+        if ((uint32_t)(n - off) < sizeof *r || r->d_reclen < sizeof *r + r->d_namlen + 1u || r->d_reclen % 8 ||
+            r->d_reclen > (uint32_t)(n - off)) {
+          e = WASI_EIO;
+          break;
+        }
+        off += r->d_reclen;
+        e = snap_entry(s, d, parent, fd, (const char *)(r + 1), r->d_namlen, r->d_type, r->stx.stx_ino, r->d_off, &r->stx);
+        continue;
+      }
       uint64_t dino, doff;
       uint16_t reclen;
       memcpy(&dino, g_dents + off, 8);
       memcpy(&doff, g_dents + off + 8, 8);
       memcpy(&reclen, g_dents + off + 16, 2);
-      uint8_t dtype = g_dents[off + 18];
       const char *name = (const char *)g_dents + off + 19;
       /* reclen is 19 + len + 1 rounded up to 8, so the name's NUL is among its last 8 places
        * (the padding after it is not necessarily zero). */
       uint32_t len = reclen > 27 ? (uint32_t)reclen - 27 : 0;
       while (len < (uint32_t)reclen - 19 && name[len]) len++;
+      uint8_t dtype = g_dents[off + 18];
       off += reclen;
-      uint8_t type = dtype_to_wasi(dtype);
-      uint64_t ino;
-      if (len == 1 && name[0] == '.') {
-        ino = dentry_ino(d), type = WASI_FILETYPE_DIRECTORY;
-      } else if (len == 2 && name[0] == '.' && name[1] == '.') {
-        ino = dentry_ino(parent), type = WASI_FILETYPE_DIRECTORY;
-      } else {
-        ino = ino_for_key(d->key_dev, dino);
-        /* getdents' d_ino of a mount point is the directory underneath, so a directory entry
-         * (or one of unknown type) is stat'ed (the seed stats every entry; files are never
-         * mount points in practice, so they keep the cheap path). */
-        if (dtype == 0 || dtype == 4) {
-          dentry_t *c = dentry_find(d, name, len);
-          if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) {
-            ino = dentry_ino(c);
-          } else if (len <= 255 && SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_sstx)) >= 0) {
-            type = wasi_filetype(g_sstx.stx_mode);
-            dentry_t *nc = c ? NULL : dentry_learn(d, name, len, &g_sstx);
-            ino = nc ? dentry_ino(nc) : ino_for_key(((uint64_t)g_sstx.stx_dev_major << 32) | g_sstx.stx_dev_minor, g_sstx.stx_ino);
-          }
-        }
-      }
-      if ((e = snap_add(s, name, len, type, ino, doff))) {
-        snap_free(s);
-        return e;
-      }
+      e = snap_entry(s, d, parent, fd, name, len, dtype, dino, doff, NULL);
+    }
+    if (e) {
+      snap_free(s);
+      return e;
     }
   }
   snap_free(g->snap);

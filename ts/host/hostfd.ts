@@ -34,6 +34,7 @@ import { getSystemErrorMap } from 'node:util';
 
 const EFAULT = 14;
 const EINVAL = 22;
+const ENOSYS = 38;
 const O_RDONLY = 0;
 const O_DIRECTORY = 0o200000;
 const O_CLOEXEC = 0o2000000;
@@ -341,6 +342,7 @@ export const HOSTFD_SIGNATURES: Readonly<Record<string, readonly [string, string
   close: ['i32', 'i32'],
   statx: ['i32 i32 i32 i32 i32', 'i32'],
   getdents64: ['i32 i32 i32', 'i32'],
+  getdents64_stat: ['i32 i32 i32', 'i32'],
   lseek: ['i32 i64 i32', 'i64'],
   mkdirat: ['i32 i32 i32', 'i32'],
   mknodat: ['i32 i32 i32 i32', 'i32'],
@@ -376,6 +378,8 @@ export interface HostImports {
   close(fd: number): number;
   statx(dirfd: number, name: number, flags: number, mask: number, out: number): number;
   getdents64(fd: number, buf: number, len: number): number;
+  /** Entries with their lstat (imports.h): not a libc call, so -ENOSYS here (the lisafs backend serves it). */
+  getdents64_stat(fd: number, buf: number, len: number): number;
   lseek(fd: number, off: bigint, whence: number): bigint;
   mkdirat(dirfd: number, name: number, mode: number): number;
   mknodat(dirfd: number, name: number, mode: number, dev: number): number;
@@ -439,6 +443,10 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
       if (dst < 0) return dst;
       const r = c_getdents64(fd, dst, n);
       return r < 0 ? -errno() : r;
+    },
+
+    getdents64_stat(_fd, _buf, _len) {
+      return -ENOSYS; // a directfs host lists without stats (a statx per entry would save nothing)
     },
 
     lseek(fd, off, whence) {

@@ -16,7 +16,7 @@
  */
 
 import {
-  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, Statx, Inode, StatFS, Dirent64,
+  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, Statx, Inode, StatFS, Dirent64, DirentStat,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
 export type { MessageName } from './messages.js';
@@ -31,6 +31,7 @@ export type StatxValue = Value<typeof Statx>;
 export type InodeValue = Value<typeof Inode>;
 export type StatFSValue = Value<typeof StatFS>;
 export type Dirent64Value = Value<typeof Dirent64>;
+export type DirentStatValue = Value<typeof DirentStat>;
 export type Name = string | Uint8Array;
 
 export interface ConnectOptions {
@@ -312,6 +313,17 @@ export class LisafsClient {
   /** Getdents64 on an open directory FD; `count` < 0 rewinds first, |count| is the byte budget. */
   getdents64(dirFD: number, count: number): Dirent64Value[] {
     return this.rpc('Getdents64', { dirFD, count }).resp.dirents;
+  }
+
+  /** The extension Getdents64Stat: as getdents64, each entry with the lstat of its name
+   * (entries that vanished are left out). EOPNOTSUPP unless the gofer offers it (`offers`). */
+  getdents64Stat(dirFD: number, count: number): DirentStatValue[] {
+    return this.rpc('Getdents64Stat', { dirFD, count }).resp.dirents;
+  }
+
+  /** Whether the gofer offers message `name` (true before Mount told). */
+  offers(name: MessageName): boolean {
+    return this.supported === null || this.supported.has(MESSAGES[name].mid);
   }
 
   fgetxattr(fd: number, name: Name, bufSize = 0xffff): Uint8Array {

@@ -19,7 +19,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
-import type { LisafsClient, StatxValue, Dirent64Value, InodeValue } from './client.js';
+import type { LisafsClient, StatxValue, Dirent64Value, DirentStatValue, InodeValue } from './client.js';
 import { LisafsError } from './client.js';
 import { encodeInto, Statx } from './messages.js';
 import type { FallbackMount } from './fallback.js';
@@ -34,7 +34,9 @@ function processUmask(): number {
   return m ? parseInt(m[1]!, 8) : 0o022;
 }
 
-const EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34;
+const EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34, ENOSYS = 38;
+/** sizeof(l_dirent_stat_t) of core-c/src/host/imports.h: the header before the name. */
+const DIRENT_STAT_HEAD = 16 + 256;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
 const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
 const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
@@ -50,7 +52,10 @@ interface VNode {
   isLink: boolean;
   hostFd: number;       // host FD the gofer donated with the open (regular files, FIFOs, char devices), -1 if none
   dirSeek: bigint | null; // directory: position to resume at before the next getdents (null: continue)
-  pending: Dirent64Value[]; // directory: entries fetched but not yet returned
+  pending: (Dirent64Value | DirentStatValue)[]; // directory: entries fetched (from index `next` on: not yet returned)
+  next: number;
+  withStat: boolean;     // directory: `pending` came from Getdents64Stat
+  lastOff: bigint;       // directory: d_off of the last entry returned (0n: none yet)
   eof: boolean;
   /** `removals` when this node was made: a file open across an UnlinkAt/RenameAt may have
    * lost its last name, so its close is sent at once (see close). */
@@ -226,7 +231,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       ino = w.inodes[w.inodes.length - 1]!;
     }
     const type = ino.stat.mode & S_IFMT;
-    const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], eof: false };
+    const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false };
     if (flags & O_PATH) return add(n);
     if (n.isLink) { // O_NOFOLLOW on a symlink
       release(c, n.control);
@@ -252,23 +257,35 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return add(n);
   };
 
-  /** Entries for getdents64: lisafs Dirent64 -> struct linux_dirent64 records into buf. */
   /** A directory's open FD, opened on first use (see openExisting). */
   const dirOpen = (n: VNode): void => {
     if (!n.open && n.isDir) n.open = rpc(() => n.c.openAt(n.control, 0)).fd;
   };
-  const fillDents = (n: VNode, buf: number, len: number): number => {
+  /** getdents64 (withStat false: struct linux_dirent64 records from Getdents64) and
+   * getdents64_stat (l_dirent_stat_t records from the extension Getdents64Stat: -ENOSYS when
+   * the gofer does not offer it) into buf. lisafs has no directory seek, only a rewind, so a
+   * position set by lseek (or a switch between the two kinds) restarts the listing and skips to
+   * the entry after that d_off. Returns the bytes written, 0 at the end, -EINVAL for a buffer too
+   * small for one entry, -EFAULT, -errno of the RPC. */
+  const fillDents = (n: VNode, buf: number, len: number, withStat: boolean): number => {
+    if (withStat && !n.c.offers('Getdents64Stat')) return -ENOSYS;
     dirOpen(n);
     if (!n.open) return -EBADF;
+    const fetch = (count: number): (Dirent64Value | DirentStatValue)[] =>
+      rpc(() => (withStat ? n.c.getdents64Stat(n.open, count) : n.c.getdents64(n.open, count)));
+    if (n.withStat !== withStat && n.dirSeek === null) n.dirSeek = n.lastOff;
+    n.withStat = withStat;
     if (n.dirSeek !== null) { // restart from the beginning, then skip to the saved position
       const target = n.dirSeek;
       n.pending = [];
+      n.next = 0;
       n.eof = false;
+      n.lastOff = target;
       let first = true;
       if (target !== 0n) {
         let found = false;
         while (!found) {
-          const batch = rpc(() => n.c.getdents64(n.open, first ? -65536 : 65536));
+          const batch = fetch(first ? -65536 : 65536);
           first = false;
           if (batch.length === 0) {
             n.eof = true;
@@ -276,12 +293,13 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
           }
           const i = batch.findIndex((d) => d.off === target);
           if (i >= 0) {
-            n.pending = batch.slice(i + 1);
+            n.pending = batch;
+            n.next = i + 1;
             found = true;
           }
         }
       } else {
-        n.pending = rpc(() => n.c.getdents64(n.open, -65536));
+        n.pending = fetch(-65536);
         if (n.pending.length === 0) n.eof = true;
       }
       n.dirSeek = null;
@@ -289,32 +307,45 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     mem.syncCore();
     const v = mem.coreView;
     const u8 = coreU8();
+    const at0 = buf >>> 0;
     let used = 0;
     for (;;) {
-      if (n.pending.length === 0) {
+      if (n.next >= n.pending.length) {
         if (n.eof) break;
-        n.pending = rpc(() => n.c.getdents64(n.open, 65536));
+        n.pending = fetch(65536);
+        n.next = 0;
         if (n.pending.length === 0) {
           n.eof = true;
           break;
         }
       }
-      const d = n.pending[0]!;
-      const reclen = (19 + d.name.length + 1 + 7) & ~7;
+      const d = n.pending[n.next]!;
+      const head = withStat ? DIRENT_STAT_HEAD : 19;
+      const reclen = (head + d.name.length + 1 + 7) & ~7;
       if (used + reclen > len) {
         if (used === 0) return -EINVAL; // buffer too small for one entry (getdents64)
         break;
       }
-      const o = (buf >>> 0) + used;
+      const o = at0 + used;
       if (o + reclen > mem.coreSize) return -EFAULT;
-      v.setBigUint64(o, d.ino, true);
-      v.setBigUint64(o + 8, d.off, true);
-      v.setUint16(o + 16, reclen, true);
-      v.setUint8(o + 18, d.type);
-      u8.set(d.name, o + 19);
-      u8.fill(0, o + 19 + d.name.length, o + reclen);
+      u8.fill(0, o, o + reclen);
+      if ('stat' in d) { // l_dirent_stat_t (core-c/src/host/imports.h)
+        v.setBigUint64(o, d.off, true);
+        v.setUint16(o + 8, reclen, true);
+        v.setUint8(o + 10, d.type);
+        v.setUint16(o + 12, d.name.length, true);
+        encodeInto(Statx, d.stat, u8, o + 16);
+        u8.set(d.name, o + DIRENT_STAT_HEAD);
+      } else { // struct linux_dirent64
+        v.setBigUint64(o, d.ino, true);
+        v.setBigUint64(o + 8, d.off, true);
+        v.setUint16(o + 16, reclen, true);
+        v.setUint8(o + 18, d.type);
+        u8.set(d.name, o + 19);
+      }
       used += reclen;
-      n.pending.shift();
+      n.lastOff = d.off;
+      n.next++;
     }
     return used;
   };
@@ -344,7 +375,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const nm = cstr(name);
       if (flags & O_CREAT) {
         const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
-        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], eof: false });
+        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false });
       }
       return openExisting(dir, nm, flags);
     }),
@@ -388,7 +419,13 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.getdents64(fd, buf, len) : -EBADF;
       if (!n.isDir) return -ENOTDIR;
-      return fillDents(n, buf, len);
+      return fillDents(n, buf, len, false);
+    }),
+    getdents64_stat: guard((fd: number, buf: number, len: number): number => {
+      const n = node(fd);
+      if (!n) return fd < VFD_BASE ? real.getdents64_stat(fd, buf, len) : -EBADF;
+      if (!n.isDir) return -ENOTDIR;
+      return fillDents(n, buf, len, true);
     }),
     lseek: (fd: number, off: bigint, whence: number): bigint => {
       const n = node(fd);
@@ -671,7 +708,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const mount = (c: LisafsClient): number => {
     const m = rpc(() => c.mount());
     if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
-    const n: Omit<VNode, 'since'> = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], eof: false };
+    const n: Omit<VNode, 'since'> = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false };
     n.open = rpc(() => c.openAt(n.control, 0)).fd;
     mounts.push({ c, root: n.control });
     return add(n);

@@ -131,6 +131,8 @@ export const StatFS = struct({
 });
 /** 27 + len bytes, unaligned. */
 export const Dirent64 = struct({ ino: u64, devMinor: u32, devMajor: u32, off: u64, type: u8, name: str });
+/** A directory entry with the lstat of its name (the extension Getdents64Stat). */
+export const DirentStat = struct({ off: u64, type: u8, name: str, stat: Statx });
 
 const Empty = struct({});
 const FDReq = struct({ fd: fdid });
@@ -148,7 +150,7 @@ function msg<Q extends Desc | null, R extends Desc>(mid: number, req: Q, resp: R
   return { mid, req, resp, respFds };
 }
 
-/** Every lisafs message (reference §5.2), keyed by name. */
+/** Every lisafs message (reference §5.2) and our extensions, keyed by name. */
 export const MESSAGES = {
   Error: msg(0, null, struct({ errno: u32 })),
   Mount: msg(1, Empty, struct({ root: Inode, maxMessageSize: u32, supported: array(u16) }), 1),
@@ -188,6 +190,9 @@ export const MESSAGES = {
   Accept: msg(31, FDReq, struct({ peerAddr: str }), 1),
   ConnectWithCreds: msg(32, struct({ fd: fdid, sockType: u32, _pad0: pad(4), uid: u32, gid: u32 }), Empty, 1),
   RenameAt2: msg(33, struct({ oldDir: fdid, newDir: fdid, oldName: str, newName: str, flags: u32 }), Empty),
+  // Extensions, not in gVisor's lisafs (docs/lisafs.md): MIDs from 0x8000 up; a gofer offers
+  // them in Mount's list and the client uses one only when offered.
+  Getdents64Stat: msg(0x8018, struct({ dirFD: fdid, count: i32, _pad0: pad(4) }), struct({ dirents: array(DirentStat) })),
 } as const;
 
 export type MessageName = keyof typeof MESSAGES;

@@ -28,7 +28,7 @@ import { openRoot } from '../host/hostfd.js';
 import {
   MESSAGES, NAME_BY_MID, MAX_MESSAGE_SIZE, NO_ID, SETSTAT_ALLOWED, SETSTAT_MODE, SETSTAT_UID, SETSTAT_GID,
   SETSTAT_SIZE, SETSTAT_ATIME, SETSTAT_MTIME, WALK_SUCCESS, WALK_COMPONENT_DOES_NOT_EXIST, WALK_COMPONENT_SYMLINK,
-  Statx, decode, encode, Encoder, LisafsEncodeError,
+  Statx, Dirent64, DirentStat, decode, encode, Encoder, LisafsEncodeError,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
 import * as sys from './sys.js';
@@ -40,6 +40,8 @@ import {
 } from './sys.js';
 
 type StatxV = Value<typeof Statx>;
+type Dirent64V = Value<typeof Dirent64>;
+type DirentStatV = Value<typeof DirentStat>;
 
 /** A host failure carried to the Error reply. */
 export class Errno extends Error {
@@ -159,6 +161,14 @@ type Handlers = { [N in RequestName]?: (req: Req<N>) => Out<N> };
 
 const SUPPORTED: readonly MessageName[] = (Object.keys(MESSAGES) as MessageName[]).filter((n) => n !== 'Error' && n !== 'Channel');
 
+/** The kernel's statx (its first 144 bytes, the wire's Statx) as a value. Throws Errno(EIO)
+ * for bytes that do not decode (never: the layout is fixed). */
+function decodeStatx(bytes: Uint8Array): StatxV {
+  const d = decode(Statx, bytes);
+  if (!d.ok) throw new Errno(EIO);
+  return d.value;
+}
+
 /** One client connection: its FD table and the handlers. Not thread-safe (one request at a
  * time, as every channel delivers them). */
 export class GoferConnection {
@@ -260,10 +270,72 @@ export class GoferConnection {
 
   private stat(fd: number): StatxV {
     ok(sys.statx(fd, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
-    const d = decode(Statx, sys.statxBytes());
-    if (!d.ok) throw new Errno(EIO);
-    return d.value;
+    return decodeStatx(sys.statxBytes());
   }
+  /** Getdents64, and with `withStat` its extension Getdents64Stat: the entries from the
+   * directory's position (after a rewind when count < 0) while their encoded size fits |count|
+   * bytes (and 0xffff entries); then the position is moved back to the last one returned.
+   * Devices: only a directory (or an entry of unknown type) can be a mount point with one of its
+   * own, so only those are stat'ed for it; other entries get the directory's (runsc stats every
+   * entry; a 50,000-entry directory paid 50,000 statx for devices nobody uses). withStat: every
+   * entry but "." and ".." carries the lstat of its name; one whose lstat fails (it vanished)
+   * is left out, as runsc leaves such entries out. Errors: EBADF/ENOTDIR (not an open directory),
+   * EINVAL (a budget too small for one entry), host errors. */
+  private getdents(dirFD: number, count: number, withStat: true): DirentStatV[];
+  private getdents(dirFD: number, count: number, withStat: false): Dirent64V[];
+  private getdents(dirFD: number, count: number, withStat: boolean): (Dirent64V | DirentStatV)[] {
+    const o = this.open(dirFD);
+    if (o.type !== S_IFDIR) throw new Errno(ENOTDIR);
+    if (count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
+    const budget = Math.min(Math.abs(count), MAX_MESSAGE_SIZE);
+    const out: (Dirent64V | DirentStatV)[] = [];
+    if (budget <= 2) return out;
+    // An encoded entry is 27 (plus stat: 155) bytes and its name; a linux_dirent64 24 and the
+    // name rounded up: read about as many as can be sent.
+    const n = ok(sys.getdents64(o.host, this.io, withStat ? Math.max(512, Math.floor(budget / 5)) : budget));
+    const dirSt = this.stat(o.host);
+    const buf = this.io;
+    let used = 2;
+    let p = 0;
+    let resumeAt: bigint | null = null;
+    while (p + 19 <= n) {
+      const ino = buf.dv.getBigUint64(p, true);
+      const off = BigInt.asUintN(64, buf.dv.getBigInt64(p + 8, true));
+      const reclen = buf.dv.getUint16(p + 16, true);
+      const type = buf.dv.getUint8(p + 18);
+      if (reclen < 20 || p + reclen > n) break;
+      let end = p + 19;
+      while (end < p + reclen && buf.u8[end] !== 0) end++;
+      const name = buf.u8.slice(p + 19, end);
+      const size = (withStat ? 155 : 27) + name.length;
+      if (used + size > budget || out.length === 0xffff) {
+        if (out.length === 0) throw new Errno(EINVAL);
+        resumeAt = out[out.length - 1]!.off;
+        break;
+      }
+      p += reclen;
+      const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
+      if (withStat) {
+        const st = isDots ? dirSt : sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0 ? decodeStatx(sys.statxBytes()) : null;
+        if (st === null) continue;
+        out.push({ off, type, name, stat: st });
+      } else {
+        let devMajor = dirSt.devMajor;
+        let devMinor = dirSt.devMinor;
+        if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
+          const sv = sys.statxBytes();
+          const dv = new DataView(sv.buffer, sv.byteOffset, 144);
+          devMajor = dv.getUint32(136, true);
+          devMinor = dv.getUint32(140, true);
+        }
+        out.push({ ino, devMinor, devMajor, off, type, name });
+      }
+      used += size;
+    }
+    if (resumeAt !== null) ok(sys.lseek(o.host, BigInt.asIntN(64, resumeAt), SEEK_SET));
+    return out;
+  }
+
   /** The seed's tryOpen: O_RDONLY|O_NONBLOCK, then O_PATH unless the name is missing.
    * Returns the FD or -errno. */
   private tryOpen(dirfd: number, name: Uint8Array): number {
@@ -611,53 +683,8 @@ export class GoferConnection {
     RenameAt: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, 0),
     RenameAt2: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, req.flags),
 
-    Getdents64: (req) => {
-      const o = this.open(req.dirFD);
-      if (o.type !== S_IFDIR) throw new Errno(ENOTDIR);
-      if (req.count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
-      const budget = Math.min(Math.abs(req.count), MAX_MESSAGE_SIZE);
-      const dirents: Value<(typeof MESSAGES)['Getdents64']['resp']>['dirents'] = [];
-      if (budget <= 2) return { resp: { dirents } };
-      const n = ok(sys.getdents64(o.host, this.io, budget));
-      const dirSt = this.stat(o.host);
-      const buf = this.io;
-      let used = 2;
-      let p = 0;
-      let resumeAt: bigint | null = null;
-      while (p + 19 <= n) {
-        const ino = buf.dv.getBigUint64(p, true);
-        const off = buf.dv.getBigInt64(p + 8, true);
-        const reclen = buf.dv.getUint16(p + 16, true);
-        const type = buf.dv.getUint8(p + 18);
-        if (reclen < 20 || p + reclen > n) break;
-        let end = p + 19;
-        while (end < p + reclen && buf.u8[end] !== 0) end++;
-        const name = buf.u8.slice(p + 19, end);
-        const size = 27 + name.length;
-        if (used + size > budget || dirents.length === 0xffff) {
-          resumeAt = dirents.length > 0 ? (dirents[dirents.length - 1] as { off: bigint }).off : null;
-          if (dirents.length === 0) throw new Errno(EINVAL);
-          break;
-        }
-        let devMajor = dirSt.devMajor;
-        let devMinor = dirSt.devMinor;
-        const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
-        // Only a directory (or an entry of unknown type) can be a mount point with a device of
-        // its own: other entries get the directory's without a statx each (runsc stats every
-        // entry; a 50,000-entry directory paid 50,000 statx for devices nobody uses).
-        if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
-          const sv = sys.statxBytes();
-          const dv = new DataView(sv.buffer, sv.byteOffset, 144);
-          devMajor = dv.getUint32(136, true);
-          devMinor = dv.getUint32(140, true);
-        }
-        dirents.push({ ino, devMinor, devMajor, off: BigInt.asUintN(64, off), type, name });
-        used += size;
-        p += reclen;
-      }
-      if (resumeAt !== null) ok(sys.lseek(o.host, BigInt.asIntN(64, resumeAt), SEEK_SET));
-      return { resp: { dirents } };
-    },
+    Getdents64: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, false) } }),
+    Getdents64Stat: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, true) } }),
 
     FGetXattr: (req) => {
       const f = this.anyFd(req.fd);

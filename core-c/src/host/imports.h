@@ -120,10 +120,27 @@ typedef struct {
   int16_t revents;
 } l_pollfd_t;
 
+/* A record of host_getdents64_stat, 8-byte aligned: this header, then the name (d_namlen bytes
+ * and a NUL), padded to d_reclen (a multiple of 8). "." and ".." carry the directory's stat. */
+typedef struct {
+  uint64_t d_off;    /* as linux_dirent64's: the position after this entry */
+  uint16_t d_reclen;
+  uint8_t d_type;    /* DT_* */
+  uint8_t pad0;
+  uint16_t d_namlen;
+  uint16_t pad1;
+  l_statx_t stx;
+} l_dirent_stat_t;
+
 WFS_IMPORT(openat) int32_t host_openat(int32_t dirfd, const char *name, int32_t flags, int32_t mode);
 WFS_IMPORT(close) int32_t host_close(int32_t fd);
 WFS_IMPORT(statx) int32_t host_statx(int32_t dirfd, const char *name, int32_t flags, uint32_t mask, l_statx_t *out);
 WFS_IMPORT(getdents64) int32_t host_getdents64(int32_t fd, void *buf, uint32_t len);
+/* Like getdents64, but each record carries the lstat of its entry's name (l_dirent_stat_t);
+ * entries that vanished are left out. Not a libc call: the lisafs backend serves it with one
+ * Getdents64Stat RPC for many entries; a host without it (directfs: getdents64 + a statx each
+ * would save nothing) returns -ENOSYS. */
+WFS_IMPORT(getdents64_stat) int32_t host_getdents64_stat(int32_t fd, void *buf, uint32_t len);
 WFS_IMPORT(lseek) int64_t host_lseek(int32_t fd, int64_t off, int32_t whence);
 WFS_IMPORT(mkdirat) int32_t host_mkdirat(int32_t dirfd, const char *name, uint32_t mode);
 WFS_IMPORT(mknodat) int32_t host_mknodat(int32_t dirfd, const char *name, uint32_t mode, uint32_t dev);
