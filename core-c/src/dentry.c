@@ -864,6 +864,9 @@ static int revalidate(dentry_t *d, int32_t pfd) {
 werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir_fd, dentry_t **out) {
   int32_t pfd;
   werr_t e;
+  /* Names of a listed directory looked up: a walk (the readdirplus hint, see snap_load in wasi.c;
+   * hits count too: the listing itself caches subdirectories). */
+  if (dir->flags & D_LISTED) dir->flags |= D_STATKIDS;
   dentry_t *d = dentry_find(dir, name, len);
   if (d) {
     if (d->flags & D_NEGATIVE) {
@@ -888,7 +891,6 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir
     }
   }
   g_counters[C_MISSES]++;
-  if (dir->flags & D_LISTED) dir->flags |= D_STATKIDS; /* see snap_load in wasi.c */
   char nm[256];
   memcpy(nm, name, len);
   nm[len] = 0;
