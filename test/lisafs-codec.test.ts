@@ -37,6 +37,8 @@ function arb(d: Desc): fc.Arbitrary<unknown> {
       return fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.maxSafeNat());
     case 'pad':
       return fc.constant(undefined);
+    case 'raw':
+      return fc.uint8Array({ minLength: d.n, maxLength: d.n });
     case 'str':
       return fc.oneof({ weight: 9, arbitrary: fc.uint8Array({ maxLength: 64 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 65000, maxLength: 65535 }) });
     case 'blob':

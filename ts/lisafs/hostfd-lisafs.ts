@@ -334,7 +334,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         v.setUint16(o + 8, reclen, true);
         v.setUint8(o + 10, d.type);
         v.setUint16(o + 12, d.name.length, true);
-        encodeInto(Statx, d.stat, u8, o + 16);
+        u8.set(d.stat, o + 16); // the kernel's statx bytes, as the gofer read them
         u8.set(d.name, o + DIRENT_STAT_HEAD);
       } else { // struct linux_dirent64
         v.setBigUint64(o, d.ino, true);

@@ -42,6 +42,7 @@ export type Desc =
   | { readonly k: 'i64' }
   | { readonly k: 'fdid' }
   | { readonly k: 'pad'; readonly n: number }
+  | { readonly k: 'raw'; readonly n: number }
   | { readonly k: 'str' }
   | { readonly k: 'blob'; readonly w: 4 | 8 }
   | { readonly k: 'array'; readonly of: Desc }
@@ -55,7 +56,7 @@ export type Value<D> = D extends { k: 'u8' | 'u16' | 'u32' | 'i32' | 'fdid' }
   ? number
   : D extends { k: 'u64' | 'i64' }
     ? bigint
-    : D extends { k: 'str' | 'blob' }
+    : D extends { k: 'str' | 'blob' | 'raw' }
       ? Uint8Array
       : D extends { k: 'array'; of: infer E }
         ? Value<E>[]
@@ -75,6 +76,10 @@ export const str = { k: 'str' } as const;
 /** Trailing byte payload with a u32 (PWrite) or u64 (PRead reply) length prefix. */
 export const blob32 = { k: 'blob', w: 4 } as const;
 export const blob64 = { k: 'blob', w: 8 } as const;
+/** Exactly n bytes passed through as they are (a Uint8Array of length n). */
+export function raw<N extends number>(n: N): { readonly k: 'raw'; readonly n: N } {
+  return { k: 'raw', n };
+}
 export function pad<N extends number>(n: N): { readonly k: 'pad'; readonly n: N } {
   return { k: 'pad', n };
 }
@@ -131,8 +136,11 @@ export const StatFS = struct({
 });
 /** 27 + len bytes, unaligned. */
 export const Dirent64 = struct({ ino: u64, devMinor: u32, devMajor: u32, off: u64, type: u8, name: str });
+/** A Statx as its 144 wire bytes, which are the kernel's own (struct statx's first 144): passed
+ * through without decoding (Getdents64Stat carries one per entry; decode(Statx, bytes) reads it). */
+export const StatxBytes = raw(144);
 /** A directory entry with the lstat of its name (the extension Getdents64Stat). */
-export const DirentStat = struct({ off: u64, type: u8, name: str, stat: Statx });
+export const DirentStat = struct({ off: u64, type: u8, name: str, stat: StatxBytes });
 
 const Empty = struct({});
 const FDReq = struct({ fd: fdid });
@@ -268,6 +276,7 @@ export function fixedSize(d: Desc): number {
     case 'fdid':
       return 8;
     case 'pad':
+    case 'raw':
       return d.n;
     case 'str':
     case 'blob':
@@ -319,6 +328,11 @@ function checkBig(v: unknown, signed: boolean, what: string): bigint {
   if (typeof v !== 'bigint') bad(`${what}: ${String(v)} is not a bigint`);
   if (signed ? v < I64_MIN || v > I64_MAX : v < 0n || v > U64_MAX) bad(`${what}: ${v} out of range`);
   return v;
+}
+
+function checkRaw(v: unknown, n: number, what: string): number {
+  if (!(v instanceof Uint8Array) || v.length !== n) bad(`${what}: not ${n} bytes`);
+  return n;
 }
 
 function checkBytes(v: unknown, max: number, what: string): Uint8Array {
@@ -422,6 +436,17 @@ function compileDesc(d: Desc, what: string): Compiled {
         get: (r) => (r.need(n, what), undefined),
       };
     }
+    case 'raw': {
+      const n = d.n;
+      return {
+        size: (v) => checkRaw(v, n, what),
+        put: (v, _dv, u8a, off) => (u8a.set(v as Uint8Array, off), off + n),
+        get: (r) => {
+          const at = r.need(n, what);
+          return r.u8a.slice(at, at + n);
+        },
+      };
+    }
     case 'str':
       return {
         size: (v) => 2 + checkBytes(v, 0xffff, what).length,
@@ -493,40 +518,41 @@ function compileDesc(d: Desc, what: string): Compiled {
     }
     case 'struct': {
       if (fixedSize(d) >= 0) return compileFixedStruct(d, what);
-      const names: string[] = [];
-      const parts: Compiled[] = [];
-      const isPad: boolean[] = [];
-      for (const [name, f] of Object.entries(d.fields)) {
-        names.push(name);
-        parts.push(compileDesc(f, `${what}.${name}`));
-        isPad.push(f.k === 'pad');
-      }
-      const n = names.length;
-      return {
-        size: (v) => {
-          if (typeof v !== 'object' || v === null) bad(`${what}: not an object`);
-          const o = v as Record<string, unknown>;
-          let s = 0;
-          for (let i = 0; i < n; i++) s += (parts[i] as Compiled).size(isPad[i] ? undefined : o[names[i] as string]);
-          return s;
-        },
-        put: (v, dv, u8a, off) => {
-          const o = v as Record<string, unknown>;
-          let p = off;
-          for (let i = 0; i < n; i++) p = (parts[i] as Compiled).put(isPad[i] ? undefined : o[names[i] as string], dv, u8a, p);
-          return p;
-        },
-        get: (r) => {
-          const out: Record<string, unknown> = {};
-          for (let i = 0; i < n; i++) {
-            const val = (parts[i] as Compiled).get(r);
-            if (!isPad[i]) out[names[i] as string] = val;
-          }
-          return out;
-        },
-      };
+      return compileStruct(d, what);
     }
   }
+}
+
+/* A struct with a variable part (a string, a payload, an array: Walk, Dirent64, most replies)
+ * is compiled to straight-line code too: each field through its own compiled codec, in order,
+ * reached by name as a property of fixed shape (a loop over the field names made every access
+ * a megamorphic keyed load or store: ~2 us per Dirent64). Source from our own table only, as in
+ * compileFixedStruct. */
+function compileStruct(d: FixedStruct, what: string): Compiled {
+  const parts: Compiled[] = [];
+  const sizes: string[] = [];
+  const puts: string[] = [];
+  const gets: string[] = [];
+  const props: string[] = [];
+  for (const [name, f] of Object.entries(d.fields)) {
+    const i = parts.push(compileDesc(f, `${what}.${name}`)) - 1;
+    const acc = f.k === 'pad' ? 'undefined' : `v.${name}`;
+    sizes.push(`P[${i}].size(${acc})`);
+    puts.push(`p = P[${i}].put(${acc}, dv, u8a, p);`);
+    if (f.k === 'pad') {
+      gets.push(`P[${i}].get(r);`);
+    } else {
+      gets.push(`const f${i} = P[${i}].get(r);`);
+      props.push(`${name}: f${i}`);
+    }
+  }
+  const src = `return {
+    size: (v) => { if (typeof v !== 'object' || v === null) bad(W); return ${sizes.join(' + ') || '0'}; },
+    put: (v, dv, u8a, off) => { let p = off; ${puts.join(' ')} return p; },
+    get: (r) => { ${gets.join(' ')} return { ${props.join(', ')} }; },
+  };`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('P', 'bad', 'W', src)(parts, bad, `${what}: not an object`) as Compiled;
 }
 
 /* A struct of fixed size (Statx, Inode, Timestamp, CreateCommon, most requests) is compiled to
@@ -580,6 +606,11 @@ function compileFixedStruct(d: FixedStruct, what: string): Compiled {
         off += f.n;
         puts.push(`u8a.fill(0, o + ${at}, o + ${at + f.n});`);
         return '';
+      case 'raw':
+        off += f.n;
+        checks.push(`checkRaw(${acc}, ${f.n}, ${label(l)});`);
+        puts.push(`u8a.set(${acc}, o + ${at});`);
+        return `r.u8a.slice(a + ${at}, a + ${at + f.n})`;
       case 'struct': {
         checks.push(`if (typeof ${acc} !== 'object' || ${acc} === null) bad(${label(`${l}: not an object`)});`);
         const parts: string[] = [];
@@ -601,7 +632,7 @@ function compileFixedStruct(d: FixedStruct, what: string): Compiled {
     get: (r) => { const a = r.need(${size}, ${need}); const dv = r.dv; return ${get}; },
   };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('checkInt', 'checkBig', 'bad', 'fdidAt', 'L', src)(checkInt, checkBig, bad, fdidAt, labels) as Compiled;
+  return new Function('checkInt', 'checkBig', 'checkRaw', 'bad', 'fdidAt', 'L', src)(checkInt, checkBig, checkRaw, bad, fdidAt, labels) as Compiled;
 }
 
 /** An FDID (u64 on the wire) as a number; above 2^53-1 is a decode error. */

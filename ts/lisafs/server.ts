@@ -180,6 +180,8 @@ export class GoferConnection {
 
   /** Replies are encoded here (see Reply.payload). */
   private readonly encoder = new Encoder();
+  /** Getdents64Stat's statx bytes until its reply is encoded (see getdents). */
+  private statBytes = new Uint8Array(0);
 
   constructor(private readonly server: GoferServer) {}
 
@@ -294,6 +296,16 @@ export class GoferConnection {
     // name rounded up: read about as many as can be sent.
     const n = ok(sys.getdents64(o.host, this.io, withStat ? Math.max(512, Math.floor(budget / 5)) : budget));
     const dirSt = this.stat(o.host);
+    // withStat: the entries' statx bytes, back to back in one buffer of this connection (the
+    // reply is encoded before the next request): the directory's own first, for "." and "..".
+    let stats = this.statBytes;
+    let ns = 0;
+    if (withStat) {
+      const cap = 144 * (Math.floor(budget / 155) + 2);
+      if (stats.length < cap) this.statBytes = stats = new Uint8Array(cap);
+      stats.set(sys.statxBytes(), 0);
+      ns = 1;
+    }
     const buf = this.io;
     let used = 2;
     let p = 0;
@@ -316,8 +328,13 @@ export class GoferConnection {
       p += reclen;
       const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
       if (withStat) {
-        const st = isDots ? dirSt : sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0 ? decodeStatx(sys.statxBytes()) : null;
-        if (st === null) continue;
+        let st = stats.subarray(0, 144);
+        if (!isDots) {
+          if (sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) !== 0) continue;
+          st = stats.subarray(144 * ns, 144 * ns + 144);
+          st.set(sys.statxBytes(), 0);
+          ns++;
+        }
         out.push({ off, type, name, stat: st });
       } else {
         let devMajor = dirSt.devMajor;
