@@ -1127,6 +1127,7 @@ WFS_EXPORT(wfs_path_open) uint32_t wfs_path_open(uint32_t fd, uint32_t dirflags,
   dentry_unref(d);
   if (e) return e;
   g_io.r[0] = nfd;
+  fast_publish(nfd, &g_fds[nfd], 0); /* a file opened to be read: its first read needs no core call */
   return 0;
 }
 

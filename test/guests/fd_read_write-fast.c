@@ -161,6 +161,27 @@ int main(void) {
   size_t len = 0;
   CHECK_OK("read back", get_file(sb, "fio", all, sizeof all, &len));
   CHECK_STR("final content", all, len, "abcdefghIJKLmnopQRstuvwxyz012-45ABCDE");
+
+  /* reads right after an open (the open publishes the fd: no core call in between) */
+  __wasi_fd_t r = must_open("open fio to read", sb, "fio", 0, R_RD, 0);
+  e1 = rd(r, 4, b1, &n1);
+  e2 = rd(r, 4, b2, &n2);
+  t = tell(r);
+  CHECK_OK("first read after open", e1);
+  CHECK_STR("first read bytes", b1, n1, "abcd");
+  CHECK_OK("second read", e2);
+  CHECK_STR("second read bytes", b2, n2, "efgh");
+  CHECK_EQ("tell after both", t, 8);
+  close_fd(r);
+  __wasi_fd_t w = must_open("open fio write-only", sb, "fio", 0, __WASI_RIGHTS_FD_WRITE, 0);
+  e1 = rd(w, 4, b1, &n1);
+  CHECK_ERRNO("read right after a write-only open", e1, __WASI_ERRNO_NOTCAPABLE, __WASI_ERRNO_BADF);
+  close_fd(w);
+  __wasi_fd_t z = must_open("open fio with TRUNC", sb, "fio", __WASI_OFLAGS_TRUNC, R_RW, 0);
+  e1 = rd(z, 4, b1, &n1);
+  CHECK_OK("read right after a TRUNC open", e1);
+  CHECK_EQ("nothing to read", n1, 0);
+  close_fd(z);
   CHECK_OK("unlink fio", __wasi_path_unlink_file(sb, "fio"));
   return check_done();
 }
