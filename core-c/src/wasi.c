@@ -1127,7 +1127,9 @@ WFS_EXPORT(wfs_path_open) uint32_t wfs_path_open(uint32_t fd, uint32_t dirflags,
   dentry_unref(d);
   if (e) return e;
   g_io.r[0] = nfd;
-  fast_publish(nfd, &g_fds[nfd], 0); /* a file opened to be read: its first read needs no core call */
+  /* A file opened to be read or written: its first read or write needs no core call (a
+   * writable fd's cached metadata goes stale at once, as after a write: see fast_publish). */
+  fast_publish(nfd, &g_fds[nfd], 1);
   return 0;
 }
 
