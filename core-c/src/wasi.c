@@ -838,17 +838,15 @@ static werr_t snap_entry(dirsnap_t *s, dentry_t *d, dentry_t *parent, int32_t fd
   } else if (len == 2 && name[0] == '.' && name[1] == '.') {
     ino = dentry_ino(parent), type = WASI_FILETYPE_DIRECTORY;
   } else {
-    ino = ino_for_key(d->key_dev, dino);
-    dentry_t *c = NULL;
-    if (!stx && (dtype == 0 || dtype == 4)) {
-      c = dentry_find(d, name, len);
-      if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) return snap_add(s, name, len, type, dentry_ino(c), doff);
-      if (len <= 255 && SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_sstx)) >= 0) stx = &g_sstx;
-    } else if (stx) {
-      c = dentry_find(d, name, len);
-      if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) return snap_add(s, name, len, wasi_filetype(stx->stx_mode), dentry_ino(c), doff);
-    }
-    if (stx) {
+    int stat_it = dtype == 0 || dtype == 4;
+    dentry_t *c = stx || stat_it ? dentry_find(d, name, len) : NULL;
+    if (c && !(c->flags & D_NEGATIVE) && (c->flags & D_META)) /* cached: its own number and type */
+      return snap_add(s, name, len, wasi_filetype(c->mode), dentry_ino(c), doff);
+    if (!stx && stat_it && len <= 255 && SYS(host_statx(fd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_sstx)) >= 0)
+      stx = &g_sstx;
+    if (!stx) {
+      ino = ino_for_key(d->key_dev, dino);
+    } else {
       type = wasi_filetype(stx->stx_mode);
       dentry_t *nc = c || check_name(name, len) ? NULL : dentry_learn(d, name, len, stx); /* host names are checked too */
       ino = nc ? dentry_ino(nc) : ino_for_key(((uint64_t)stx->stx_dev_major << 32) | stx->stx_dev_minor, stx->stx_ino);
