@@ -159,8 +159,8 @@ dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len) {
 
 /* ---- (dev, ino) -> guest inode ------------------------------------------------------------ */
 /* Guest inode numbers are stable for the core's life and unique per host key (dev, ino).
- * A file on the home device (the device of the first key numbered: normally the first mount
- * root's) keeps its host inode number, so the common case needs no table: numbering every entry
+ * A file on the home device (the first mount root's, or a restored image's) keeps its host
+ * inode number, so the common case needs no table: numbering every entry
  * of a 50,000-entry readdir through a map was a fifth of the time of reading it. Every other
  * key (another device, a host number of 0 or at or above INO_ASSIGNED_BASE, or a home number a
  * restore reserved for another file) gets the next number from INO_ASSIGNED_BASE up, remembered
@@ -221,7 +221,7 @@ static int map_put(uint64_t dev, uint64_t ino, uint64_t gino) {
 
 /* Returns the guest inode number for a host key: the map's, else the host number itself on the
  * home device, else the next assigned number (remembered; out of memory: a fresh number that is
- * not remembered). The first key numbered chooses the home device. */
+ * not remembered). Without a mount root yet, the first key numbered chooses the home device. */
 uint64_t ino_for_key(uint64_t dev, uint64_t ino) {
   if (!g_home_set) {
     g_home_dev = dev;
@@ -621,6 +621,7 @@ dentry_t *dentry_new_root(int32_t host_fd, werr_t *err) {
   d->flags |= D_DIRPOS0;
   g_counters[C_DENTRY_FDS]++;
   meta_from_statx(d, &g_stx);
+  if (!g_home_set) ino_map_set_home(d->key_dev); /* the first mount's device is home */
   return d;
 }
 
