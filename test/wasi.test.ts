@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync, openSync, closeSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -737,6 +737,30 @@ test('cli: the forms test runners use: --version, and options before the module 
   r = cli(['--bogus', exit7]);
   assert.is(r.status, 2);
   assert.match(r.stderr, /unknown option '--bogus'/);
+});
+
+test('cli: the wasi-directfs executable runs node with V8\'s pool sized to the CPUs (--v8-pool-size=0)', async () => {
+  // The shebang of dist/cli.js (see the top of ts/cli.ts). The guest blocks in fd_read(0) until
+  // stdin closes, so the running process's command line can be read from /proc.
+  const readStdin = file('read-stdin.wasm', guest([{ name: 'fd_read', params: 4 }],
+    [...i32c(0), ...i32c(0), ...i32c(1), ...i32c(16), ...call(0), ...drop], [[0, [...u32le(32), ...u32le(16)]]]));
+  const child = spawn(CLI, ['run', readStdin], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let cmdline = ''; // env(1) first, until it execs node
+  for (let i = 0; i < 200 && !/^[^\0]*node\0/.test(cmdline); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    try {
+      cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+    } catch {
+      break;
+    }
+  }
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  child.stdin!.end();
+  assert.is(await exited, 0);
+  const argv = cmdline.split('\0');
+  assert.match(argv[0]!, /node$/, `the executable runs node: ${argv.join(' ')}`);
+  assert.is(argv[1], '--v8-pool-size=0');
+  assert.is(argv[2], CLI);
 });
 
 test('cli: a missing core.wasm is one clear line and exit 1', () => {

@@ -1,6 +1,13 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --v8-pool-size=0
 /// <reference lib="dom" />
 /* cli.ts — the `wasi-directfs` command (bundled to dist/cli.js).
+ *
+ * The executable runs node with --v8-pool-size=0: Node sizes V8's background pool to the CPUs
+ * (one thread on 2 CPUs) instead of its default four. A guest's calls run on the main thread (and,
+ * in lisafs-worker mode, the gofer's thread), and four compiler threads optimising the JS glue and
+ * tiering up the guest kept preempting them on a 2-CPU host: main-thread run-queue waits of
+ * 22-120 ms in a 50-200 ms run; read-files 52 -> 45 ms, walk 64 -> 55, create-delete 112 -> 96,
+ * lisafs stat-storm ~200 -> ~140 (5-run medians). `node dist/cli.js` runs without it.
  *
  * Owns: argument parsing with wasmtime's conventions (`--dir HOST[::GUEST]`, `--env K=V`, options
  * end at the module path), exit codes (the guest's code; 134 for a trap; 2 for usage errors, a

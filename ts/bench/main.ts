@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNative, buildSqlite, sqliteBuilt } from './build.js';
 import { scratchDir } from './generate.js';
 import { median, textReport, writeHtml, writeJson, type BenchResult, type Cell, type Sample, type TargetCheck } from './report.js';
-import { GUEST_ROOT, runOnce } from './run.js';
+import { GUEST_ROOT, NODE_FLAGS, runOnce } from './run.js';
 import { RUNTIMES, type Runtime } from './runtimes.js';
 import { WORKLOADS, type Sizes, type Workload } from './workloads.js';
 
@@ -385,6 +385,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
       cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, kernel: release(), os: osVersion(), node: process.version,
       memoryGiB: Math.round(totalmem() / 2 ** 30), loadAvgStart: loadAtStart, loadAvgEnd: loadavg(),
     },
+    nodeFlags: NODE_FLAGS,
     git: git(root),
     dataRoot,
     dataFs,

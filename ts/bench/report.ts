@@ -46,6 +46,8 @@ export interface BenchResult {
   argv: string[];
   durationMs: number;
   machine: { cpu: string; cores: number; kernel: string; os: string; node: string; memoryGiB: number; loadAvgStart: number[]; loadAvgEnd: number[] };
+  /** Node's options for every wasm runtime's child process (run.ts NODE_FLAGS). */
+  nodeFlags: string[];
   git: { commit: string | null; dirty: boolean | null };
   dataRoot: string;
   /** File system type of dataRoot (tmpfs, ext2/3/4, ...). */
@@ -107,7 +109,7 @@ export function textReport(res: BenchResult, shortNames: Record<string, string>)
     `${res.runs} runs + ${res.warmup} warm-up per cell, interleaved; median of the guest-measured time`);
   out.push(`machine: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}; commit ${res.git.commit?.slice(0, 12) ?? '?'}` +
     `${res.git.dirty ? ' (dirty)' : ''}; load avg at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}`);
-  out.push(`data: ${res.dataRoot} (${res.dataFs})`);
+  out.push(`data: ${res.dataRoot} (${res.dataFs}); wasm runtimes run as node ${res.nodeFlags.join(' ')} (as the wasi-directfs executable)`);
   out.push('');
   const notes = new Notes();
   const rts = res.runtimes;
@@ -254,7 +256,7 @@ td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:right}
 <p>${res.quick ? '<b>QUICK mode</b>: smaller inputs and fewer runs — indicative only.' : 'Full run.'}
 ${res.runs} runs per cell after ${res.warmup} warm-up, runtimes interleaved (A B C … A B C …), each run in a fresh process.
 Times are measured inside the guest (CLOCK_MONOTONIC around the workload); process start, compilation and preloading are excluded.</p>
-<p>Machine: ${esc(m.cpu)}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${esc(m.kernel)}, Node ${esc(m.node)}.
+<p>Machine: ${esc(m.cpu)}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${esc(m.kernel)}, Node ${esc(m.node)}; every wasm runtime runs as <code>node ${esc(res.nodeFlags.join(' '))}</code> (as the wasi-directfs executable).
 Commit ${esc(res.git.commit ?? 'unknown')}${res.git.dirty ? ' (working tree dirty)' : ''}. ${esc(res.date)}, ${(res.durationMs / 1000).toFixed(0)} s.
 Data on ${esc(res.dataRoot)} (${esc(res.dataFs)}). Load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}.</p>
 <h2>Median time and ratio to native</h2>

@@ -2,7 +2,7 @@
  * guest's own measurement from its "RESULT <name> <ns> <checksum>" line.
  *
  * Native runs the binary directly with host paths; wasm runtimes run
- * `node --no-warnings bench/runners/<runner>.mjs SPEC` with the guest path /bench preopened onto the
+ * `node NODE_FLAGS bench/runners/<runner>.mjs SPEC` with the guest path /bench preopened onto the
  * workload's host directory. The wall time of the child (process start, compile, preload
  * included) is kept as a side note only; the figure compared is the guest's time.
  * Must not: interpret timings (the caller aggregates), or retry a failed run.
@@ -10,6 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Runtime } from './runtimes.js';
+
+/** Node's options for every wasm runtime's child, the same for all: the ones the wasi-directfs
+ * executable runs with (see the top of ts/cli.ts: --v8-pool-size=0 sizes V8's background pool to
+ * the CPUs; node:wasi gains from it too, read-files ~38 -> ~30 ms on 2 CPUs). */
+export const NODE_FLAGS = ['--no-warnings', '--v8-pool-size=0'];
 
 export interface RunInput {
   repoRoot: string;
@@ -52,7 +57,7 @@ export function runOnce(inp: RunInput): RunOutcome {
       options: inp.runtime.options ?? {}, lib: join(inp.distDir, 'index.js'),
     };
     cmd = process.execPath;
-    argv = ['--no-warnings', join(inp.repoRoot, 'bench', 'runners', `${inp.runtime.runner}.mjs`), JSON.stringify(spec)];
+    argv = [...NODE_FLAGS, join(inp.repoRoot, 'bench', 'runners', `${inp.runtime.runner}.mjs`), JSON.stringify(spec)];
   }
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, {
