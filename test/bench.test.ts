@@ -10,9 +10,12 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBench } from '../ts/bench/main.js';
 import type { BenchResult } from '../ts/bench/report.js';
 
+const here = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = [join(here, '../..'), join(here, '..')].find((r) => existsSync(join(r, 'package.json'))) ?? process.cwd();
 const work = mkdtempSync(join(tmpdir(), 'wdfs-bench-test-'));
 const out = join(work, 'results');
 let result: BenchResult;
@@ -58,6 +61,10 @@ test('machine, commit, unavailable runtimes and targets are recorded', () => {
   assert.ok(result.quick);
   assert.equal(result.runtimes.map((r) => r.id), ['native', 'directfs', 'node-wasi']);
   assert.equal(result.targets.map((t) => t.workload), ['walk', 'read-files']);
+  // Every wasm runtime ran with the wasi-directfs executable's node flags (its shebang).
+  const shebang = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').split('\n')[0]!;
+  assert.equal(result.nodeFlags, ['--no-warnings', ...shebang.replace(/^#!\S*env -S node/, '').trim().split(/\s+/)]);
+  assert.ok(result.nodeFlags.includes('--v8-pool-size=0'), result.nodeFlags.join(' '));
 });
 
 test('the HTML report embeds the SVG charts', () => {

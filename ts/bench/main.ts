@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNative, buildSqlite, sqliteBuilt } from './build.js';
 import { scratchDir } from './generate.js';
 import { median, textReport, writeHtml, writeJson, type BenchResult, type Cell, type Sample, type TargetCheck } from './report.js';
-import { GUEST_ROOT, NODE_FLAGS, runOnce } from './run.js';
+import { GUEST_ROOT, nodeFlags, runOnce } from './run.js';
 import { RUNTIMES, type Runtime } from './runtimes.js';
 import { WORKLOADS, type Sizes, type Workload } from './workloads.js';
 
@@ -228,6 +228,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
   const timeoutMs = (opts.timeoutS ?? (opts.quick ? 20 : 60)) * 1000;
   const outDir = opts.out ?? join(root, 'bench-results');
   const sizes: Sizes = { quick: opts.quick, seed: opts.seed, dataRoot, repoRoot: root };
+  const flags = nodeFlags(distSnap);
   const workloads = opts.only ? WORKLOADS.filter((w) => opts.only!.includes(w.id)) : WORKLOADS;
   const wantRt = opts.runtimes ? new Set(['native', ...opts.runtimes])
     : opts.quick ? new Set(QUICK_RUNTIMES) : null;
@@ -300,7 +301,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
         if (round > opts.warmup && slow.has(key(w.id, r.id))) { prog.tick(label); continue; }
         const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
         const out = runOnce({
-          repoRoot: root, distDir: distSnap, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
+          repoRoot: root, distDir: distSnap, nodeFlags: flags, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
           args: w.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir,
           argv0: w.guest.kind === 'sqlite' ? 'bench-sqlite' : w.guest.name, expectResult: w.result, timeoutMs,
         });
@@ -385,7 +386,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
       cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, kernel: release(), os: osVersion(), node: process.version,
       memoryGiB: Math.round(totalmem() / 2 ** 30), loadAvgStart: loadAtStart, loadAvgEnd: loadavg(),
     },
-    nodeFlags: NODE_FLAGS,
+    nodeFlags: flags,
     git: git(root),
     dataRoot,
     dataFs,

@@ -2,25 +2,38 @@
  * guest's own measurement from its "RESULT <name> <ns> <checksum>" line.
  *
  * Native runs the binary directly with host paths; wasm runtimes run
- * `node NODE_FLAGS bench/runners/<runner>.mjs SPEC` with the guest path /bench preopened onto the
+ * `node FLAGS bench/runners/<runner>.mjs SPEC` with the guest path /bench preopened onto the
  * workload's host directory. The wall time of the child (process start, compile, preload
  * included) is kept as a side note only; the figure compared is the guest's time.
  * Must not: interpret timings (the caller aggregates), or retry a failed run.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from './runtimes.js';
 
-/** Node's options for every wasm runtime's child, the same for all: the ones the wasi-directfs
- * executable runs with (see the top of ts/cli.ts: --v8-pool-size=0 sizes V8's background pool to
- * the CPUs; node:wasi gains from it too, read-files ~38 -> ~30 ms on 2 CPUs). */
-export const NODE_FLAGS = ['--no-warnings', '--v8-pool-size=0'];
+/** Node's options for every wasm runtime's child, the same for all: --no-warnings plus the ones
+ * the wasi-directfs executable runs with, read from the shebang of `distDir`/cli.js
+ * (`#!/usr/bin/env -S node FLAGS`; see the top of ts/cli.ts: --v8-pool-size=0 sizes V8's
+ * background pool to the CPUs, and node:wasi gains from it too, read-files ~38 -> ~30 ms on 2 CPUs). */
+export function nodeFlags(distDir: string): string[] {
+  let first = '';
+  try {
+    first = readFileSync(join(distDir, 'cli.js'), 'utf8').slice(0, 200).split('\n')[0]!;
+  } catch {
+    // no build: node's defaults
+  }
+  const m = /^#!\S*env -S node((?: --[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  return ['--no-warnings', ...(m ? m[1]!.trim().split(/\s+/).filter(Boolean) : [])];
+}
 
 export interface RunInput {
   repoRoot: string;
   /** The dist/ snapshot wasi-directfs runs from (its index.js). */
   distDir: string;
   runtime: Runtime;
+  /** Node's options for a wasm runtime's child (nodeFlags). */
+  nodeFlags: string[];
   /** Native binary or .wasm module. */
   binary: string;
   /** argv after argv[0], for this runtime's view (guest or host paths). */
@@ -57,7 +70,7 @@ export function runOnce(inp: RunInput): RunOutcome {
       options: inp.runtime.options ?? {}, lib: join(inp.distDir, 'index.js'),
     };
     cmd = process.execPath;
-    argv = [...NODE_FLAGS, join(inp.repoRoot, 'bench', 'runners', `${inp.runtime.runner}.mjs`), JSON.stringify(spec)];
+    argv = [...inp.nodeFlags, join(inp.repoRoot, 'bench', 'runners', `${inp.runtime.runner}.mjs`), JSON.stringify(spec)];
   }
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, {
