@@ -310,7 +310,11 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     mkdirSync(join(dir, 'plus', 'sub'));
     const d = c.walk(root.controlFD, ['plus']).inodes[0]!;
     const od = c.openAt(d.controlFD, O_RDONLY);
-    const all = c.getdents64Stat(od.fd, -65536);
+    const whole = c.getdents64Stat(od.fd, -65536);
+    assert.ok(whole.end, 'one reply holds the whole listing, and says nothing follows');
+    assert.equal(c.getdents64Stat(od.fd, 65536), { dirents: [], end: true }, 'the next call: nothing');
+    const all = whole.dirents;
+    assert.is(all.length, 34, '30 files, a symlink, a directory, . and ..');
     assert.equal(all.map((e) => s(e.name)).sort(), c.getdents64(od.fd, -65536).map((e) => s(e.name)).sort(), 'the same entries as Getdents64');
     for (const e of all) {
       const n = s(e.name);
@@ -323,17 +327,30 @@ for (const channel of ['worker', 'process'] as Channel[]) {
       assert.is(st.value.size, host.size, `size of ${n}`);
       assert.is(st.value.mode, Number(host.mode), `mode of ${n} (no follow)`);
     }
-    // A small budget (one entry of 155 bytes + name) resumes where it stopped.
+    // A small budget (one entry of 155 bytes + name) resumes where it stopped; `end` only once
+    // the host directory has nothing more (on the reply with the last entry, or an empty one).
     const seen: string[] = [];
     let first = true;
     for (;;) {
-      const ents = c.getdents64Stat(od.fd, first ? -170 : 170);
+      const r = c.getdents64Stat(od.fd, first ? -170 : 170);
       first = false;
-      if (ents.length === 0) break;
-      assert.is(ents.length, 1);
-      seen.push(s(ents[0]!.name));
+      if (r.dirents.length === 0) {
+        assert.ok(r.end, 'an empty reply ends the listing');
+        break;
+      }
+      assert.is(r.dirents.length, 1);
+      seen.push(s(r.dirents[0]!.name));
+      if (r.end) break;
     }
     assert.equal(seen.sort(), all.map((e) => s(e.name)).sort());
+    // A budget of a few entries per reply: every reply but the last says more may follow.
+    const parts: number[] = [];
+    for (let r = c.getdents64Stat(od.fd, -1000); ; r = c.getdents64Stat(od.fd, 1000)) {
+      parts.push(r.dirents.length);
+      if (r.end) break;
+      assert.ok(r.dirents.length > 0, 'a reply that does not end the listing has entries');
+    }
+    assert.is(parts.reduce((a, b) => a + b, 0), all.length, `all entries once: ${parts.join('+')}`);
     throwsErrno(() => c.getdents64Stat(od.fd, -100), EINVAL, 'a budget too small for one entry');
     throwsErrno(() => c.getdents64Stat(d.controlFD, 4096), EBADF, 'on a control FD');
     c.close([d.controlFD, od.fd]);

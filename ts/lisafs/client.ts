@@ -316,9 +316,11 @@ export class LisafsClient {
   }
 
   /** The extension Getdents64Stat: as getdents64, each entry with the lstat of its name
-   * (entries that vanished are left out). EOPNOTSUPP unless the gofer offers it (`offers`). */
-  getdents64Stat(dirFD: number, count: number): DirentStatValue[] {
-    return this.rpc('Getdents64Stat', { dirFD, count }).resp.dirents;
+   * (entries that vanished are left out), and `end`: true when the listing has nothing after
+   * these (no call is needed to learn it). EOPNOTSUPP unless the gofer offers it (`offers`). */
+  getdents64Stat(dirFD: number, count: number): { dirents: DirentStatValue[]; end: boolean } {
+    const r = this.rpc('Getdents64Stat', { dirFD, count }).resp;
+    return { dirents: r.dirents, end: r.end !== 0 };
   }
 
   /** Whether the gofer offers message `name` (true before Mount told). */

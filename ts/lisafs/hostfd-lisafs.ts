@@ -56,7 +56,7 @@ interface VNode {
   next: number;
   withStat: boolean;     // directory: `pending` came from Getdents64Stat
   lastOff: bigint;       // directory: d_off of the last entry returned (0n: none yet)
-  eof: boolean;
+  eof: boolean;          // directory: the listing has nothing after `pending`
   /** `removals` when this node was made: a file open across an UnlinkAt/RenameAt may have
    * lost its last name, so its close is sent at once (see close). */
   since: number;
@@ -271,8 +271,14 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     if (withStat && !n.c.offers('Getdents64Stat')) return -ENOSYS;
     dirOpen(n);
     if (!n.open) return -EBADF;
-    const fetch = (count: number): (Dirent64Value | DirentStatValue)[] =>
-      rpc(() => (withStat ? n.c.getdents64Stat(n.open, count) : n.c.getdents64(n.open, count)));
+    // One batch from the gofer; n.eof once a Getdents64Stat reply says nothing follows it (a
+    // Getdents64 reply cannot: its end is the empty reply after the last batch).
+    const fetch = (count: number): (Dirent64Value | DirentStatValue)[] => {
+      if (!withStat) return rpc(() => n.c.getdents64(n.open, count));
+      const r = rpc(() => n.c.getdents64Stat(n.open, count));
+      if (r.end) n.eof = true;
+      return r.dirents;
+    };
     if (n.withStat !== withStat && n.dirSeek === null) n.dirSeek = n.lastOff;
     n.withStat = withStat;
     if (n.dirSeek !== null) { // restart from the beginning, then skip to the saved position
@@ -296,6 +302,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
             n.pending = batch;
             n.next = i + 1;
             found = true;
+          } else if (n.eof) {
+            break; // the listing ended without that position
           }
         }
       } else {

@@ -200,7 +200,8 @@ export const MESSAGES = {
   RenameAt2: msg(33, struct({ oldDir: fdid, newDir: fdid, oldName: str, newName: str, flags: u32 }), Empty),
   // Extensions, not in gVisor's lisafs (docs/lisafs.md): MIDs from 0x8000 up; a gofer offers
   // them in Mount's list and the client uses one only when offered.
-  Getdents64Stat: msg(0x8018, struct({ dirFD: fdid, count: i32, _pad0: pad(4) }), struct({ dirents: array(DirentStat) })),
+  // end = 1: the listing has no entries after these (the next call would return none).
+  Getdents64Stat: msg(0x8018, struct({ dirFD: fdid, count: i32, _pad0: pad(4) }), struct({ end: u8, dirents: array(DirentStat) })),
 } as const;
 
 export type MessageName = keyof typeof MESSAGES;

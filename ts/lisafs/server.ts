@@ -276,25 +276,24 @@ export class GoferConnection {
   }
   /** Getdents64, and with `withStat` its extension Getdents64Stat: the entries from the
    * directory's position (after a rewind when count < 0) while their encoded size fits |count|
-   * bytes (and 0xffff entries); then the position is moved back to the last one returned.
+   * bytes (and 0xffff entries), reading the host directory until the budget is full or it ends
+   * (`end`: a read returned nothing, so there is nothing after these); when the budget cuts a
+   * listing the position is moved back to the last entry returned.
    * Devices: only a directory (or an entry of unknown type) can be a mount point with one of its
    * own, so only those are stat'ed for it; other entries get the directory's (runsc stats every
    * entry; a 50,000-entry directory paid 50,000 statx for devices nobody uses). withStat: every
    * entry but "." and ".." carries the lstat of its name; one whose lstat fails (it vanished)
    * is left out, as runsc leaves such entries out. Errors: EBADF/ENOTDIR (not an open directory),
    * EINVAL (a budget too small for one entry), host errors. */
-  private getdents(dirFD: number, count: number, withStat: true): DirentStatV[];
-  private getdents(dirFD: number, count: number, withStat: false): Dirent64V[];
-  private getdents(dirFD: number, count: number, withStat: boolean): (Dirent64V | DirentStatV)[] {
+  private getdents(dirFD: number, count: number, withStat: true): { dirents: DirentStatV[]; end: boolean };
+  private getdents(dirFD: number, count: number, withStat: false): { dirents: Dirent64V[]; end: boolean };
+  private getdents(dirFD: number, count: number, withStat: boolean): { dirents: (Dirent64V | DirentStatV)[]; end: boolean } {
     const o = this.open(dirFD);
     if (o.type !== S_IFDIR) throw new Errno(ENOTDIR);
     if (count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
     const budget = Math.min(Math.abs(count), MAX_MESSAGE_SIZE);
     const out: (Dirent64V | DirentStatV)[] = [];
-    if (budget <= 2) return out;
-    // An encoded entry is 27 (plus stat: 155) bytes and its name; a linux_dirent64 24 and the
-    // name rounded up: read about as many as can be sent.
-    const n = ok(sys.getdents64(o.host, this.io, withStat ? Math.max(512, Math.floor(budget / 5)) : budget));
+    if (budget <= 2) return { dirents: out, end: false };
     const dirSt = this.stat(o.host);
     // withStat: the entries' statx bytes, back to back in one buffer of this connection (the
     // reply is encoded before the next request): the directory's own first, for "." and "..".
@@ -308,49 +307,64 @@ export class GoferConnection {
     }
     const buf = this.io;
     let used = 2;
-    let p = 0;
     let resumeAt: bigint | null = null;
-    while (p + 19 <= n) {
-      const ino = buf.dv.getBigUint64(p, true);
-      const off = BigInt.asUintN(64, buf.dv.getBigInt64(p + 8, true));
-      const reclen = buf.dv.getUint16(p + 16, true);
-      const type = buf.dv.getUint8(p + 18);
-      if (reclen < 20 || p + reclen > n) break;
-      let end = p + 19;
-      while (end < p + reclen && buf.u8[end] !== 0) end++;
-      const name = buf.u8.slice(p + 19, end);
-      const size = (withStat ? 155 : 27) + name.length;
-      if (used + size > budget || out.length === 0xffff) {
-        if (out.length === 0) throw new Errno(EINVAL);
-        resumeAt = out[out.length - 1]!.off;
+    let end = false;
+    // An encoded entry is 27 (plus stat: 155) bytes and its name; a linux_dirent64 24 and the
+    // name rounded up: read about as many as can be sent.
+    const want = withStat ? Math.max(512, Math.floor(budget / 5)) : budget;
+    for (let full = false; !full;) {
+      const n = ok(sys.getdents64(o.host, buf, want));
+      if (n === 0) {
+        end = true;
         break;
       }
-      p += reclen;
-      const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
-      if (withStat) {
-        let st = stats.subarray(0, 144);
-        if (!isDots) {
-          if (sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) !== 0) continue;
-          st = stats.subarray(144 * ns, 144 * ns + 144);
-          st.set(sys.statxBytes(), 0);
-          ns++;
+      let p = 0;
+      while (p + 19 <= n) {
+        const ino = buf.dv.getBigUint64(p, true);
+        const off = BigInt.asUintN(64, buf.dv.getBigInt64(p + 8, true));
+        const reclen = buf.dv.getUint16(p + 16, true);
+        const type = buf.dv.getUint8(p + 18);
+        if (reclen < 20 || p + reclen > n) {
+          full = true; // a record the kernel would not write: stop here
+          break;
         }
-        out.push({ off, type, name, stat: st });
-      } else {
-        let devMajor = dirSt.devMajor;
-        let devMinor = dirSt.devMinor;
-        if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
-          const sv = sys.statxBytes();
-          const dv = new DataView(sv.buffer, sv.byteOffset, 144);
-          devMajor = dv.getUint32(136, true);
-          devMinor = dv.getUint32(140, true);
+        let nameEnd = p + 19;
+        while (nameEnd < p + reclen && buf.u8[nameEnd] !== 0) nameEnd++;
+        const name = buf.u8.slice(p + 19, nameEnd);
+        const size = (withStat ? 155 : 27) + name.length;
+        if (used + size > budget || out.length === 0xffff) {
+          if (out.length === 0) throw new Errno(EINVAL);
+          resumeAt = out[out.length - 1]!.off;
+          full = true;
+          break;
         }
-        out.push({ ino, devMinor, devMajor, off, type, name });
+        p += reclen;
+        const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
+        if (withStat) {
+          let st = stats.subarray(0, 144);
+          if (!isDots) {
+            if (sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) !== 0) continue;
+            st = stats.subarray(144 * ns, 144 * ns + 144);
+            st.set(sys.statxBytes(), 0);
+            ns++;
+          }
+          out.push({ off, type, name, stat: st });
+        } else {
+          let devMajor = dirSt.devMajor;
+          let devMinor = dirSt.devMinor;
+          if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
+            const sv = sys.statxBytes();
+            const dv = new DataView(sv.buffer, sv.byteOffset, 144);
+            devMajor = dv.getUint32(136, true);
+            devMinor = dv.getUint32(140, true);
+          }
+          out.push({ ino, devMinor, devMajor, off, type, name });
+        }
+        used += size;
       }
-      used += size;
     }
     if (resumeAt !== null) ok(sys.lseek(o.host, BigInt.asIntN(64, resumeAt), SEEK_SET));
-    return out;
+    return { dirents: out, end };
   }
 
   /** The seed's tryOpen: O_RDONLY|O_NONBLOCK, then O_PATH unless the name is missing.
@@ -700,8 +714,11 @@ export class GoferConnection {
     RenameAt: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, 0),
     RenameAt2: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, req.flags),
 
-    Getdents64: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, false) } }),
-    Getdents64Stat: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, true) } }),
+    Getdents64: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, false).dirents } }),
+    Getdents64Stat: (req) => {
+      const r = this.getdents(req.dirFD, req.count, true);
+      return { resp: { end: r.end ? 1 : 0, dirents: r.dirents } };
+    },
 
     FGetXattr: (req) => {
       const f = this.anyFd(req.fd);
