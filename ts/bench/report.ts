@@ -46,7 +46,7 @@ export interface BenchResult {
   argv: string[];
   durationMs: number;
   machine: { cpu: string; cores: number; kernel: string; os: string; node: string; memoryGiB: number; loadAvgStart: number[]; loadAvgEnd: number[] };
-  /** Node's options for every wasm runtime's child process (run.ts NODE_FLAGS). */
+  /** Node's options for every wasm runtime's child process (run.ts nodeFlags: the executable's). */
   nodeFlags: string[];
   git: { commit: string | null; dirty: boolean | null };
   dataRoot: string;

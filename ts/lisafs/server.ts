@@ -276,9 +276,10 @@ export class GoferConnection {
   }
   /** Getdents64, and with `withStat` its extension Getdents64Stat: the entries from the
    * directory's position (after a rewind when count < 0) while their encoded size fits |count|
-   * bytes (and 0xffff entries), reading the host directory until the budget is full or it ends
-   * (`end`: a read returned nothing, so there is nothing after these); when the budget cuts a
-   * listing the position is moved back to the last entry returned.
+   * bytes (and 0xffff entries); when the budget cuts a listing the position is moved back to the
+   * last entry returned. withStat reads the host directory until the budget is full or it ends
+   * (`end`: a read returned nothing, so there is nothing after these, which its reply says);
+   * a plain Getdents64 reads once, as runsc, since its reply cannot say so.
    * Devices: only a directory (or an entry of unknown type) can be a mount point with one of its
    * own, so only those are stat'ed for it; other entries get the directory's (runsc stats every
    * entry; a 50,000-entry directory paid 50,000 statx for devices nobody uses). withStat: every
@@ -309,10 +310,11 @@ export class GoferConnection {
     let used = 2;
     let resumeAt: bigint | null = null;
     let end = false;
+    let full = false;
     // An encoded entry is 27 (plus stat: 155) bytes and its name; a linux_dirent64 24 and the
     // name rounded up: read about as many as can be sent.
     const want = withStat ? Math.max(512, Math.floor(budget / 5)) : budget;
-    for (let full = false; !full;) {
+    for (let again = true; again; again = withStat && !full) {
       const n = ok(sys.getdents64(o.host, buf, want));
       if (n === 0) {
         end = true;
