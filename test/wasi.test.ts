@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASI, runWasi } from '../ts/index.js';
 import { PREVIEW1_NAMES } from '../ts/wasi/preview1.js';
-import { GuestMemory } from '../ts/wasi/memory.js';
+import { GuestMemory, copyWords, HOST_LE } from '../ts/wasi/memory.js';
 import { openHostFds } from '../ts/host/hostfd.js';
 import { coreWasiImports, lisafsImports, coreCandidates, loadCore, LISAFS_UNAVAILABLE } from '../ts/core/loader.js';
 import {
@@ -417,6 +417,60 @@ test('GuestMemory: unbound is all out of bounds; views follow growth of plain an
   gm.sync();
   assert.is(gm.size, 2 * 65536);
   assert.ok(gm.ok(65536, 65536) && !gm.ok(65536, 65537));
+});
+
+test('copyWords: every source alignment and length up to 40, at the start and the very end of the source', () => {
+  assert.ok(HOST_LE, 'these hosts are little-endian, as wasm memory is');
+  const SRC = 64;
+  const src = new Uint8Array(SRC);
+  for (let i = 0; i < SRC; i++) src[i] = 0x80 + i;
+  const src32 = new Int32Array(src.buffer);
+  for (const d of [0, 4, 12]) {
+    for (let len = 0; len <= 40; len++) {
+      for (const s of [0, 1, 2, 3, 5, 6, 7, SRC - len - 3, SRC - len - 2, SRC - len - 1, SRC - len]) {
+        if (s < 0) continue;
+        const dst = new Uint8Array(64).fill(0xee);
+        copyWords(new Int32Array(dst.buffer), d, src32, s, len);
+        const at = `d=${d} s=${s} len=${len}`;
+        assert.equal([...dst.subarray(d, d + len)], [...src.subarray(s, s + len)], at);
+        // the word tail (to the next multiple of 4) holds the bytes after the range, 0 past the end
+        const tail = (4 - (len % 4)) % 4;
+        for (let k = 0; k < tail; k++) assert.is(dst[d + len + k], s + len + k < SRC ? src[s + len + k] : 0, `${at} tail ${k}`);
+        assert.ok(dst.subarray(0, d).every((b) => b === 0xee) && dst.subarray(d + len + tail).every((b) => b === 0xee), `${at}: nothing else written`);
+      }
+    }
+  }
+});
+
+test('path and record copies: a path at each alignment and one ending at the last byte of memory; stat records at aligned and unaligned addresses', () => {
+  const dir = join(tmp, 'copies');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'a-file-with-a-name-long-enough-for-several-words.txt'), 'x'.repeat(1234));
+  const { wasi, w, dv, u8 } = bound({ preopens: { '/c': dir } });
+  try {
+    const name = 'a-file-with-a-name-long-enough-for-several-words.txt';
+    const sizes: bigint[] = [];
+    for (let skew = 0; skew < 4; skew++) {
+      const [p, n] = put(u8, 1000 + skew, name);
+      for (const out of [2000, 2001, 2002, 2003, 2008]) {
+        u8.fill(0xaa, out - 8, out + 72);
+        assert.is(w['path_filestat_get']!(3, 0, p, n, out), 0, `path at +${skew}, record at ${out}`);
+        sizes.push(dv.getBigUint64(out + 32, true));
+        assert.is(dv.getUint8(out + 16), WASI_FILETYPE_REGULAR_FILE);
+        assert.ok(u8.subarray(out - 8, out).every((b) => b === 0xaa) && u8.subarray(out + 64, out + 72).every((b) => b === 0xaa), 'only the 64-byte record is written');
+      }
+    }
+    assert.ok(sizes.every((x) => x === 1234n), 'every copy saw the whole name');
+    // a name whose last byte is the last byte of guest memory (the word copy reads past it as 0)
+    const [q, m] = put(u8, PAGE - name.length, name);
+    assert.is(q + m, PAGE);
+    assert.is(w['path_filestat_get']!(3, 0, q, m, 3000), 0);
+    assert.is(dv.getBigUint64(3000 + 32, true), 1234n);
+    // and a shorter prefix of it is a different (missing) name: nothing after len is seen
+    assert.is(w['path_filestat_get']!(3, 0, q, m - 4, 3000), 44);
+  } finally {
+    wasi.close();
+  }
 });
 
 // ---- preopens and the data path ------------------------------------------------------------

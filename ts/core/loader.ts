@@ -328,6 +328,7 @@ export class Core {
   readonly fallbackMounts = new Map<number, FallbackMount>();
 
   u8: Uint8Array;
+  i32: Int32Array;
   dv: DataView;
   private buf: ArrayBuffer;
 
@@ -337,6 +338,7 @@ export class Core {
     this.memory = x.memory;
     this.buf = this.memory.buffer as ArrayBuffer;
     this.u8 = new Uint8Array(this.buf);
+    this.i32 = new Int32Array(this.buf);
     this.dv = new DataView(this.buf);
     const io = x.wfs_io() >>> 0;
     this.io = io;
@@ -358,6 +360,8 @@ export class Core {
     this.fastAddr = io + (x.wfs_layout(LAYOUT_FAST) >>> 0);
     this.fastFds = x.wfs_layout(LAYOUT_FAST_FDS) >>> 0;
     if (this.rAddr % 8 !== 0) throw new Error('wasi-directfs: core io.r is not 8-byte aligned');
+    // The façade copies paths and records a word at a time (copyWords in ts/wasi/memory.ts).
+    if ((this.outAddr | this.path1Addr | this.path2Addr) % 4 !== 0) throw new Error('wasi-directfs: core io.out/path1/path2 are not 4-byte aligned');
   }
 
   /** Re-makes the views if core memory grew; call before using `u8`/`dv` after a core call.
@@ -369,6 +373,7 @@ export class Core {
     if (this.memory.buffer !== this.buf) {
       this.buf = this.memory.buffer as ArrayBuffer;
       this.u8 = new Uint8Array(this.buf);
+      this.i32 = new Int32Array(this.buf);
       this.dv = new DataView(this.buf);
     }
   }

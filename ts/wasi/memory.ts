@@ -8,11 +8,39 @@
  * WASI_EFAULT (21). With no memory bound yet, every range is outside.
  */
 
+/** True on a little-endian host, as wasm memory is: copyWords() assumes it. */
+export const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Copies bytes [s, s+len) of `src` to bytes [d, d+len) of `dst`, a 32-bit word at a time.
+ * Why: the façade's per-call copies (a path in, a stat record out) run thousands of times before
+ * V8 optimises them, and in its baseline tiers a word loop costs about a quarter of a byte loop
+ * (stat-storm's first rounds: 5.5 -> 2.5 ms each) while subarray() + set() allocates a view per
+ * call (walk, 21,000 stats: +8% once optimised).
+ * Preconditions: HOST_LE; `d` 4-aligned; `dst` has room for up to 3 bytes after d+len, which
+ * receive the bytes that follow the source range (0 past the end of `src`); the source range
+ * lies inside `src`.
+ */
+export function copyWords(dst: Int32Array, d: number, src: Int32Array, s: number, len: number): void {
+  const n = (len + 3) >>> 2;
+  const o = d >>> 2;
+  const q = s >>> 2;
+  const sh = (s & 3) << 3;
+  if (sh === 0) {
+    for (let k = 0; k < n; k++) dst[o + k] = src[q + k]!;
+  } else {
+    const back = 32 - sh;
+    // The last word may read one past the end of src: undefined, which << turns into 0.
+    for (let k = 0; k < n; k++) dst[o + k] = (src[q + k]! >>> sh) | (src[q + k + 1]! << back);
+  }
+}
+
 export class GuestMemory {
   private memory: WebAssembly.Memory | null = null;
   private buf: ArrayBuffer | null = null;
   /** Views over the current buffer; valid after `sync()` until the guest runs again. */
   u8: Uint8Array = new Uint8Array(0);
+  i32: Int32Array = new Int32Array(0);
   dv: DataView = new DataView(new ArrayBuffer(0));
   /** Byte length of the current buffer (0 when unbound). */
   size = 0;
@@ -43,6 +71,7 @@ export class GuestMemory {
       const b = m.buffer as ArrayBuffer;
       this.buf = b;
       this.u8 = new Uint8Array(b);
+      this.i32 = new Int32Array(b, 0, b.byteLength >>> 2);
       this.dv = new DataView(b);
       this.size = b.byteLength;
     }

@@ -23,7 +23,7 @@ import {
   FAST_OFFSET, FAST_OPS, WFS_FAST_READ, WFS_FAST_PREAD, WFS_FAST_WRITE, WFS_FAST_PWRITE, WFS_FAST_STREAM,
 } from '../core/abi.js';
 import { guestTransfer } from '../host/hostfd.js';
-import type { GuestMemory } from './memory.js';
+import { copyWords, HOST_LE, type GuestMemory } from './memory.js';
 import {
   WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ENOSYS, WASI_ENOTSOCK,
   WASI_ENOTSUP, WASI_CLOCKID_REALTIME, WASI_CLOCKID_MONOTONIC, WASI_CLOCKID_PROCESS_CPUTIME_ID,
@@ -123,12 +123,10 @@ export class Preview1 {
     const core = this.core;
     core.sync();
     const c = core.u8;
-    const g = mem.u8;
-    if (len <= 64) {
-      for (let i = 0; i < len; i++) c[dst + i] = g[ptr + i]!;
-    } else {
-      c.set(g.subarray(ptr, ptr + len), dst);
-    }
+    // The core's path buffers are 4-aligned with 8 bytes of slack (wfs.h): room for the word
+    // copy's tail and the NUL.
+    if (len <= 128 && HOST_LE) copyWords(core.i32, dst, mem.i32, ptr, len);
+    else c.set(mem.u8.subarray(ptr, ptr + len), dst);
     c[dst + len] = 0;
     return 0;
   }
@@ -233,14 +231,14 @@ export class Preview1 {
     return 0;
   }
 
-  /** Copies `len` bytes (a multiple of 4) of io.out to guest `ptr`. */
+  /** Copies `len` bytes (a multiple of 4) of io.out to guest `ptr` (bounds checked by the
+   * caller): word by word when `ptr` is 4-aligned, as the guest's records are (see copyWords). */
   private outTo(ptr: number, len: number): void {
     const core = this.core;
     core.sync();
-    const c = core.dv;
-    const g = this.mem.dv;
     const src = core.outAddr;
-    for (let k = 0; k < len; k += 4) g.setUint32(ptr + k, c.getUint32(src + k, true), true);
+    if ((ptr & 3) === 0 && HOST_LE) copyWords(this.mem.i32, ptr, core.i32, src, len);
+    else this.mem.u8.set(core.u8.subarray(src, src + len), ptr);
   }
 
   /** Copies io.r[i] (8 bytes) to guest `ptr`. */
