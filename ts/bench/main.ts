@@ -10,16 +10,17 @@
  * Must not: change the data sets during a workload's rounds (scratch directories excepted).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, version as osVersion } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNative, buildSqlite, sqliteBuilt } from './build.js';
 import { scratchDir } from './generate.js';
-import { median, textReport, writeHtml, writeJson, type BenchResult, type Cell, type Sample, type TargetCheck } from './report.js';
-import { GUEST_ROOT, nodeFlags, runOnce } from './run.js';
+import { median, textReport, writeHtml, writeJson, type BenchResult, type Cell, type Sample, type SyscallCell, type TargetCheck } from './report.js';
+import { GUEST_ROOT, nodeFlags, runOnce, type RunInput } from './run.js';
 import { RUNTIMES, type Runtime } from './runtimes.js';
-import { WORKLOADS, type Sizes, type Workload } from './workloads.js';
+import { netFsCalls, parseStraceSummary, straceAvailable, straceWrap } from './syscalls.js';
+import { EMPTY_GUEST, WORKLOADS, type Sizes, type Workload } from './workloads.js';
 
 const USAGE = `wasi-directfs bench — the workloads of issue 6, side by side on native and every WASI runtime
 
@@ -42,19 +43,22 @@ Usage: wasi-directfs bench [OPTIONS]
                       reuses the generated inputs; about 200 MB after a full run).
   --timeout S         Per-run timeout in seconds (default 60; --quick 20): a run beyond it shows as
                       "timed out" (some peers are quadratic on big-dir).
+  --syscalls          After each workload's timed runs, one more run of each runtime under strace
+                      (never a sample): host filesystem syscalls per guest operation, net of the
+                      runtime's run of an empty guest (needs strace: apt-get install strace).
   A runtime whose warm-up run takes over 10 s (--quick: 1.5 s) is measured once more, not N times.
   -h, --help          This text.
 `;
 
 interface Opts {
   quick: boolean; only: string[] | null; runtimes: string[] | null; runs: number | null; warmup: number; seed: number;
-  dataDir: string | null; out: string | null; html: boolean; timeoutS: number | null; clean: boolean;
+  dataDir: string | null; out: string | null; html: boolean; timeoutS: number | null; clean: boolean; syscalls: boolean;
 }
 
 class UsageError extends Error {}
 
 function parse(argv: string[]): Opts | 'help' {
-  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: -1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null, clean: false };
+  const o: Opts = { quick: false, only: null, runtimes: null, runs: null, warmup: -1, seed: 6, dataDir: null, out: null, html: true, timeoutS: null, clean: false, syscalls: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const eq = a.indexOf('=');
@@ -88,6 +92,7 @@ function parse(argv: string[]): Opts | 'help' {
       case '--no-html': o.html = false; break;
       case '--clean': o.clean = true; break;
       case '--timeout': o.timeoutS = int(1); break;
+      case '--syscalls': o.syscalls = true; break;
       default: throw new UsageError(`unknown option '${a}'`);
     }
   }
@@ -279,6 +284,30 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
     plans.push({ workload: w, binaries, hostDir, datasetSummary, skip });
   }
 
+  // --syscalls: strace'd runs (syscalls.ts), each runtime's empty-guest run counted once.
+  let syscalls: SyscallCell[] | undefined;
+  if (opts.syscalls) {
+    if (straceAvailable()) syscalls = [];
+    else notes.push('--syscalls: strace is not installed (apt-get install strace): no syscall counts');
+  }
+  const baselines = new Map<string, Record<string, number> | string>(); // runtime -> calls, or why none
+  const runBase = (r: Runtime): Pick<RunInput, 'repoRoot' | 'distDir' | 'nodeFlags' | 'runtime' | 'timeoutMs'> =>
+    ({ repoRoot: root, distDir: distSnap, nodeFlags: flags, runtime: r, timeoutMs: timeoutMs * 10 });
+  let traces = 0;
+  /** One run under strace: its calls per name, or why there are none. */
+  const traced = (inp: RunInput): Record<string, number> | string => {
+    const file = join(tmpdir(), `wdfs-bench-strace-${process.pid}-${traces++}.txt`);
+    try {
+      const out = runOnce({ ...inp, wrap: straceWrap(file) });
+      if (!out.ok) return out.reason;
+      return parseStraceSummary(readFileSync(file, 'utf8'));
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      rmSync(file, { force: true });
+    }
+  };
+
   const samples: Sample[] = [];
   const failed = new Map<string, string>(); // `${workload}\0${runtime}` -> reason
   const key = (w: string, r: string): string => `${w}\0${r}`;
@@ -316,6 +345,30 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
         }
         else failed.set(key(w.id, r.id), out.reason);
         prog.tick(label);
+      }
+    }
+    if (syscalls) {
+      prog.say(`${w.id}: one more run per runtime under strace (--syscalls)`);
+      for (const r of active) {
+        const cell: SyscallCell = { workload: w.id, runtime: r.id, ops: w.ops ? w.ops(sizes) : null, calls: null, baseline: null, net: null };
+        syscalls.push(cell);
+        const fail = failed.get(key(w.id, r.id));
+        if (fail) { cell.error = `no successful run (${fail})`; continue; }
+        if (r.inMemory) { cell.error = 'an in-memory runtime: its host calls are those of its preload'; continue; }
+        let base = baselines.get(r.id);
+        if (base === undefined) {
+          base = traced({ ...runBase(r), binary: r.kind === 'native' ? buildNative(root, EMPTY_GUEST.name) : join(root, 'build', 'guests', `${EMPTY_GUEST.name}.wasm`),
+            args: [], hostDir: dataRoot, argv0: EMPTY_GUEST.name, expectResult: EMPTY_GUEST.result });
+          baselines.set(r.id, base);
+        }
+        if (typeof base === 'string') { cell.error = `the empty guest's run: ${base}`; continue; }
+        const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
+        const calls = traced({ ...runBase(r), binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
+          args: w.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir, argv0: w.guest.kind === 'sqlite' ? 'bench-sqlite' : w.guest.name, expectResult: w.result });
+        if (typeof calls === 'string') { cell.error = calls; continue; }
+        cell.calls = calls;
+        cell.baseline = base;
+        cell.net = netFsCalls(calls, base);
       }
     }
     if (!p.hostDir) scratchDir(dataRoot, w.id);
@@ -397,6 +450,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
     checksums,
     targets,
     notes,
+    ...(syscalls ? { syscalls } : {}),
   };
   const shortNames = Object.fromEntries(runtimes.map((r) => [r.id, r.short]));
   process.stdout.write(textReport(res, shortNames) + '\n');

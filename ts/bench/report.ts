@@ -6,6 +6,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { perOpSummary } from './syscalls.js';
 
 export interface Sample {
   workload: string;
@@ -59,6 +60,41 @@ export interface BenchResult {
   checksums: Record<string, Record<string, string[]>>;
   targets: TargetCheck[];
   notes: string[];
+  /** --syscalls: one strace'd run per (workload, runtime), absent without the option. */
+  syscalls?: SyscallCell[];
+}
+
+/** Host syscalls of one (workload, runtime) (ts/bench/syscalls.ts). */
+export interface SyscallCell {
+  workload: string;
+  runtime: string;
+  /** The guest operations of the run (null: not fixed by the parameters). */
+  ops: { n: number; unit: string } | null;
+  /** Calls per name of the strace'd run, of the same runtime's empty-guest run, and the
+   * difference in filesystem calls (FS_SYSCALLS); null with `error`. */
+  calls: Record<string, number> | null;
+  baseline: Record<string, number> | null;
+  net: Record<string, number> | null;
+  error?: string;
+}
+
+/** The --syscalls section's lines: per workload, each runtime's filesystem calls per operation
+ * (or in total when the operations are not counted). */
+export function syscallLines(res: BenchResult, shortNames: Record<string, string>): string[] {
+  if (!res.syscalls) return [];
+  const out = ['host filesystem syscalls per guest operation (strace -f -c of one extra run, minus the same runtime\'s run of an empty guest):'];
+  for (const w of res.workloads) {
+    const cells = res.syscalls.filter((c) => c.workload === w.id);
+    if (cells.length === 0) continue;
+    const ops = cells[0]!.ops;
+    out.push(`  ${w.id} (${ops ? `per ${ops.unit}, n = ${ops.n}` : 'the whole run'})`);
+    for (const c of cells) {
+      const what = c.net ? perOpSummary(c.net, ops ? ops.n : 1) : `not counted: ${c.error}`;
+      out.push(`    ${pad(shortNames[c.runtime] ?? c.runtime, 13)} ${what}`);
+    }
+  }
+  out.push('');
+  return out;
 }
 
 export function median(xs: number[]): number {
@@ -141,6 +177,7 @@ export function textReport(res: BenchResult, shortNames: Record<string, string>)
   out.push('runtimes: ' + rts.map((r) => `${shortNames[r.id] ?? r.id} = ${r.label}`).join('; '));
   if (rts.some((r) => r.inMemory)) out.push('* in-memory reference, not a peer: the input tree is preloaded into its memory outside the timed region.');
   out.push('');
+  out.push(...syscallLines(res, shortNames));
   out.push('issue 6 targets (median ratios in this run):');
   for (const t of res.targets) {
     const verdict = t.met === null ? 'no figure' : t.met ? 'met' : 'MISSED';
@@ -265,6 +302,7 @@ ${rows}</table>
 <h2>Issue 6 targets</h2>
 <table><tr><th>workload</th><th>ratio</th><th>target</th><th>measured</th><th></th></tr>${targetRows}</table>
 ${res.notes.map((n) => `<p>${esc(n)}</p>`).join('\n')}
+${res.syscalls ? `<h2>Host syscalls</h2>\n<pre>${esc(syscallLines(res, Object.fromEntries(res.runtimes.map((r) => [r.id, r.id]))).join('\n'))}</pre>` : ''}
 <h2>Charts</h2>
 <div>${svgRatio}</div>
 <div>${svgSamples}</div>

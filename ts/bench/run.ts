@@ -43,6 +43,8 @@ export interface RunInput {
   argv0: string;
   expectResult: string;
   timeoutMs: number;
+  /** A command the child runs under (e.g. strace for --syscalls: see syscalls.ts), or none. */
+  wrap?: string[];
 }
 
 export type RunOutcome =
@@ -71,6 +73,10 @@ export function runOnce(inp: RunInput): RunOutcome {
     };
     cmd = process.execPath;
     argv = [...inp.nodeFlags, join(inp.repoRoot, 'bench', 'runners', `${inp.runtime.runner}.mjs`), JSON.stringify(spec)];
+  }
+  if (inp.wrap && inp.wrap.length > 0) {
+    argv = [...inp.wrap.slice(1), cmd, ...argv];
+    cmd = inp.wrap[0]!;
   }
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, {
