@@ -73,6 +73,7 @@ test('the HTML report embeds the SVG charts', () => {
   const html = readFileSync(join(out, 'latest.html'), 'utf8');
   assert.ok((html.match(/<svg/g) ?? []).length >= 2, 'two rendered charts');
   assert.ok(html.includes('ratio to native'));
+  assert.match(html, /<h2>Host syscalls<\/h2>\n<pre>host filesystem syscalls per guest operation[^<]*read-files \(per file, n = 1000\)/);
 });
 
 test('strace summaries: parsed per name (errors column optional, total left out), only filesystem calls kept net of the baseline', () => {
