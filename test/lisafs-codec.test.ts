@@ -67,15 +67,15 @@ test('the table has every message of the reference with its MID (§5.2)', () => 
     FSync: 10, PWrite: 11, PRead: 12, MkdirAt: 13, MknodAt: 14, SymlinkAt: 15, LinkAt: 16, FStatFS: 17, FAllocate: 18,
     ReadLinkAt: 19, Flush: 20, Connect: 21, UnlinkAt: 22, RenameAt: 23, Getdents64: 24, FGetXattr: 25, FSetXattr: 26,
     FListXattr: 27, FRemoveXattr: 28, BindAt: 29, Listen: 30, Accept: 31, ConnectWithCreds: 32, RenameAt2: 33,
-    // Our extension (docs/lisafs.md), outside gVisor's range.
-    Getdents64Stat: 0x8018,
+    // Our extensions (docs/lisafs.md), outside gVisor's range.
+    WalkOpen: 0x8005, Getdents64Stat: 0x8018,
   };
   assert.equal(Object.fromEntries(NAMES.map((n) => [n, MESSAGES[n].mid])), expected);
-  assert.is(NAME_BY_MID.size, 35, 'MIDs are unique');
+  assert.is(NAME_BY_MID.size, 36, 'MIDs are unique');
   assert.is(MAX_MESSAGE_SIZE, 2_093_056);
   assert.is(HEADER_SIZE, 8);
   // FDs a reply donates (socket channel: the client knows the count from the message type).
-  for (const n of ['Mount', 'OpenAt', 'OpenCreateAt', 'Connect', 'BindAt', 'Accept', 'ConnectWithCreds'] as MessageName[]) assert.is(MESSAGES[n].respFds, 1, n);
+  for (const n of ['Mount', 'OpenAt', 'OpenCreateAt', 'Connect', 'BindAt', 'Accept', 'ConnectWithCreds', 'WalkOpen'] as MessageName[]) assert.is(MESSAGES[n].respFds, 1, n);
   assert.is(MESSAGES.Channel.respFds, 2);
   assert.is(MESSAGES.FStat.respFds, 0);
 });

@@ -244,8 +244,9 @@ for (const gofer of CHANNELS) {
     }
   });
 
-  test(`lisafs (${gofer}): file data moves through the donated host FD (no PRead/PWrite); an uncached open is Walk + OpenAt`, () => {
+  test(`lisafs (${gofer}): file data moves through the donated host FD (no PRead/PWrite); an uncached read-only open is one WalkOpen, a write open Walk + OpenAt`, () => {
     const T = box();
+    writeFileSync(join(T, 'w'), 'abc');
     const fs = mount(T, { mode: 'lisafs', gofer });
     try {
       fs.writeFile('d/new', 'x'.repeat(100_000));
@@ -255,9 +256,17 @@ for (const gofer of CHANNELS) {
       const after = counts(fs);
       assert.is(after.PRead ?? 0, 0, 'no PRead');
       assert.is(after.PWrite ?? 0, 0, 'no PWrite');
-      // f: looked up with one Walk, whose control FD the open then uses: one OpenAt, no second Walk.
-      assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 1, 'f walked once');
-      assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 1, 'f opened once');
+      // f: looked up and opened with one WalkOpen (the extension): no Walk, no OpenAt.
+      assert.is((after.WalkOpen ?? 0) - (before.WalkOpen ?? 0), 1, 'f walked and opened at once');
+      assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 0, 'no Walk for f');
+      assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 0, 'no OpenAt for f');
+      // w, opened for writing: looked up with one Walk, whose control FD the open then uses.
+      const h = fs.open('w', 'r+');
+      fs.close(h);
+      const end = counts(fs);
+      assert.is((end.WalkOpen ?? 0) - (after.WalkOpen ?? 0), 0, 'w: no WalkOpen');
+      assert.is((end.Walk ?? 0) - (after.Walk ?? 0), 1, 'w walked once');
+      assert.is((end.OpenAt ?? 0) - (after.OpenAt ?? 0), 1, 'w opened once');
     } finally {
       fs.unmount();
       rmSync(T, { recursive: true, force: true });

@@ -158,6 +158,39 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     throwsErrno(() => c.fstat(ids[0]!), EBADF, 'closed FDID');
   });
 
+  T('walkOpen (extension): a regular file walked and opened in one RPC; other types walked only; errors as Walk', () => {
+    assert.ok(c.offers('WalkOpen'), 'offered in Mount');
+    const f = c.walkOpen(root.controlFD, 'hello.txt', O_RDONLY);
+    assert.is(f.child.stat.mode & S_IFMT, S_IFREG);
+    assert.is(f.child.stat.ino, BigInt(statSync(join(dir, 'hello.txt')).ino));
+    assert.ok(f.fd > 0 && f.fd !== f.child.controlFD, 'an open FD besides the control FD');
+    assert.type(f.hostFd, 'number', 'the regular file is donated');
+    assert.is(hostPread(f.hostFd!, 64), 'hello, gofer', 'the donated FD reads the file');
+    assert.is(s(c.pread(f.fd, 0, 5)), 'hello', 'the open FD reads it too');
+    throwsErrno(() => c.pwrite(f.fd, 0, b('x')), EBADF, 'opened read-only as asked');
+    assert.is(c.fstat(f.child.controlFD).size, 12n, 'the control FD works');
+    c_close(f.hostFd!);
+    // not regular files: the child with its stat, nothing opened (openFD 0), no FD donated
+    spawnSync('mkfifo', [join(dir, 'wo-fifo')]);
+    for (const [name, type] of [['sub', S_IFDIR], ['link', S_IFLNK], ['escape', S_IFLNK], ['wo-fifo', S_IFIFO]] as const) {
+      const t0 = Date.now();
+      const r = c.walkOpen(root.controlFD, name, O_RDONLY);
+      assert.is(r.child.stat.mode & S_IFMT, type, name);
+      assert.is(r.fd, 0, `${name}: not opened`);
+      assert.is(r.hostFd, undefined, `${name}: nothing donated`);
+      assert.ok(Date.now() - t0 < 2000, `${name}: no blocking open`);
+      c.close([r.child.controlFD]);
+    }
+    throwsErrno(() => c.walkOpen(root.controlFD, 'nope', O_RDONLY), ENOENT, 'walkOpen of a missing name');
+    throwsErrno(() => c.walkOpen(f.child.controlFD, 'x', O_RDONLY), ENOTDIR, 'walkOpen from a file');
+    throwsErrno(() => c.walkOpen(999999, 'sub', O_RDONLY), EBADF, 'walkOpen from an unknown FDID');
+    for (const bad of ['', '.', '..', 'a/b', 'nul\0byte']) {
+      throwsErrno(() => c.walkOpen(root.controlFD, bad, O_RDONLY), EINVAL, `walkOpen ${JSON.stringify(bad)}`);
+    }
+    rmSync(join(dir, 'wo-fifo'));
+    c.close([f.child.controlFD, f.fd]);
+  });
+
   T('fstat, openAt + pread/pwrite, donated FD read with koffi pread, fsync, flush, fallocate', () => {
     const f = c.walk(root.controlFD, ['hello.txt']).inodes[0]!;
     const st = c.fstat(f.controlFD);

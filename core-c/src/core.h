@@ -111,7 +111,11 @@ werr_t errno_from_linux(int32_t neg_errno);
 void dentry_init_tables(void);
 dentry_t *dentry_new_root(int32_t host_fd, werr_t *err);
 dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len);
-werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, int need_dir_fd, dentry_t **out);
+/* dentry_lookup's `how`: L_DIR_FD, the child must be a directory with its FD open (a walk goes
+ * through it); L_OPEN_READ, it is about to be opened read-only (a backend with
+ * host_openat_stat looks it up and opens it in one call). */
+enum { L_DIR_FD = 1u, L_OPEN_READ = 2u };
+werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how, dentry_t **out);
 void dentry_ref(dentry_t *d);
 void dentry_open_count(dentry_t *d, int delta);
 void dentry_unref(dentry_t *d);
@@ -152,6 +156,7 @@ enum {
   W_FOLLOW = 1u, /* follow a final symlink */
   W_PARENT = 2u, /* stop before the final component: return its directory and name */
   W_DIR = 4u,    /* the final component must be a directory */
+  W_OPEN_READ = 8u, /* the final component is about to be opened read-only (L_OPEN_READ) */
   /* W_PARENT|W_FOLLOW: a final component that is a symlink is expanded first, so the result is
    * the directory and name of the final target (which may not exist: O_CREAT through a link). */
 };

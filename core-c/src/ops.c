@@ -192,7 +192,8 @@ werr_t open_path(dentry_t *start, uint32_t len1, uint32_t follow, uint32_t oflag
   dentry_t *d;
   uint32_t wdir = (oflags & WASI_OFLAGS_DIRECTORY) ? W_DIR : 0;
   if (!(oflags & WASI_OFLAGS_CREAT)) {
-    if ((e = walk(start, g_io.path1, len1, follow | wdir, &w))) return e;
+    uint32_t intent = readable && !writable && !(oflags & WASI_OFLAGS_TRUNC) ? W_OPEN_READ : 0u;
+    if ((e = walk(start, g_io.path1, len1, follow | wdir | intent, &w))) return e;
     d = w.d;
     if (d_is_lnk(d)) return WASI_ELOOP;
     if ((oflags & WASI_OFLAGS_TRUNC) && d_is_dir(d)) return WASI_EISDIR;

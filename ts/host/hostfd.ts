@@ -343,6 +343,7 @@ export const HOSTFD_SIGNATURES: Readonly<Record<string, readonly [string, string
   statx: ['i32 i32 i32 i32 i32', 'i32'],
   getdents64: ['i32 i32 i32', 'i32'],
   getdents64_stat: ['i32 i32 i32', 'i32'],
+  openat_stat: ['i32 i32 i32 i32', 'i32'],
   lseek: ['i32 i64 i32', 'i64'],
   mkdirat: ['i32 i32 i32', 'i32'],
   mknodat: ['i32 i32 i32 i32', 'i32'],
@@ -380,6 +381,7 @@ export interface HostImports {
   getdents64(fd: number, buf: number, len: number): number;
   /** Entries with their lstat (imports.h): not a libc call, so -ENOSYS here (the lisafs backend serves it). */
   getdents64_stat(fd: number, buf: number, len: number): number;
+  openat_stat(dirfd: number, name: number, flags: number, out: number): number;
   lseek(fd: number, off: bigint, whence: number): bigint;
   mkdirat(dirfd: number, name: number, mode: number): number;
   mknodat(dirfd: number, name: number, mode: number, dev: number): number;
@@ -447,6 +449,10 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
 
     getdents64_stat(_fd, _buf, _len) {
       return -ENOSYS; // a directfs host lists without stats (a statx per entry would save nothing)
+    },
+
+    openat_stat(_dirfd, _name, _flags, _out) {
+      return -ENOSYS; // directfs stats first (statx) so that a device is never opened, then opens
     },
 
     lseek(fd, off, whence) {

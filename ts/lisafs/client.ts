@@ -323,6 +323,16 @@ export class LisafsClient {
     return { dirents: r.dirents, end: r.end !== 0 };
   }
 
+  /** The extension WalkOpen: Walk of one name and, when the child is a regular file, OpenAt of
+   * it with `flags` (O_ACCMODE, O_TRUNC): its control FD and stat, the open FD (0: not opened,
+   * open it with openAt for the reason) and the donated host FD. EOPNOTSUPP unless offered. */
+  walkOpen(dirFD: number, name: Name, flags: number): { child: InodeValue; fd: number; hostFd?: number } {
+    const { resp, fds } = this.rpc('WalkOpen', { dirFD, flags, name: bytes(name) });
+    const out: { child: InodeValue; fd: number; hostFd?: number } = { child: resp.child, fd: resp.openFD };
+    if (fds[0] !== undefined) out.hostFd = fds[0];
+    return out;
+  }
+
   /** Whether the gofer offers message `name` (true before Mount told). */
   offers(name: MessageName): boolean {
     return this.supported === null || this.supported.has(MESSAGES[name].mid);

@@ -34,7 +34,7 @@ function processUmask(): number {
   return m ? parseInt(m[1]!, 8) : 0o022;
 }
 
-const EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34, ENOSYS = 38;
+const EOPNOTSUPP = 95, EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34, ENOSYS = 38;
 /** sizeof(l_dirent_stat_t) of core-c/src/host/imports.h: the header before the name. */
 const DIRENT_STAT_HEAD = 16 + 256;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
@@ -422,6 +422,34 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       }
       walked = { dir, name: nm, ino }; // for an openat that follows at once (see takeWalked)
       return putStatx(out, ino.stat);
+    }),
+    // A lookup that opens (core-c's host_openat_stat): one WalkOpen. Not opened (not a regular
+    // file, or its open failed): -EOPNOTSUPP with the stat, the walked child kept for the openat
+    // that follows (as statx keeps it). A block device has no control FD: statx's WalkStat.
+    openat_stat: guard((dirfd: number, name: number, flags: number, out: number): number => {
+      const dir = node(dirfd);
+      if (!dir || !dir.c.offers('WalkOpen')) return -ENOSYS;
+      dropWalked();
+      const nm = cstr(name);
+      let r: { child: InodeValue; fd: number; hostFd?: number };
+      try {
+        r = rpc(() => dir.c.walkOpen(dir.control, nm, flags & O_ACCMODE));
+      } catch (e) {
+        if (!(e instanceof LisafsError && e.errno === EPERM)) throw e;
+        const st = imports.statx(dirfd, name, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x7ff, out);
+        return st < 0 ? st : -EOPNOTSUPP;
+      }
+      const put = putStatx(out, r.child.stat);
+      if (put < 0 || r.fd === 0) {
+        if (r.hostFd !== undefined) real.close(r.hostFd);
+        if (put < 0) {
+          release(dir.c, r.fd, r.child.controlFD);
+          return put;
+        }
+        walked = { dir, name: nm, ino: r.child };
+        return -EOPNOTSUPP;
+      }
+      return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false });
     }),
     getdents64: guard((fd: number, buf: number, len: number): number => {
       const n = node(fd);

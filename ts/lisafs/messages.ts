@@ -201,6 +201,8 @@ export const MESSAGES = {
   // Extensions, not in gVisor's lisafs (docs/lisafs.md): MIDs from 0x8000 up; a gofer offers
   // them in Mount's list and the client uses one only when offered.
   // end = 1: the listing has no entries after these (the next call would return none).
+  // Walk of one name, then OpenAt of the child when it is a regular file (openFD 0: not opened).
+  WalkOpen: msg(0x8005, struct({ dirFD: fdid, flags: u32, name: str }), struct({ child: Inode, openFD: fdid }), 1),
   Getdents64Stat: msg(0x8018, struct({ dirFD: fdid, count: i32, _pad0: pad(4) }), struct({ end: u8, dirents: array(DirentStat) })),
 } as const;
 

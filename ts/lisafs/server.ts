@@ -717,6 +717,32 @@ export class GoferConnection {
     RenameAt2: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, req.flags),
 
     Getdents64: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, false).dirents } }),
+    // Walk of one name and, for a regular file, OpenAt of the child: one RPC for a lookup that
+    // opens. A child that is not a regular file, or whose open fails with an errno (EACCES, ...),
+    // comes back with openFD 0: the client then opens it with OpenAt, which reports the error.
+    WalkOpen: (req) => {
+      checkName(req.name);
+      const d = this.dir(req.dirFD);
+      const fd = ok(this.tryOpen(d.host, req.name));
+      let child: { controlFD: number; stat: StatxV };
+      try {
+        const stat = this.stat(fd);
+        child = { controlFD: this.newControl(fd, stat), stat };
+      } catch (e) {
+        sys.close(fd);
+        throw e;
+      }
+      if ((child.stat.mode & S_IFMT) !== S_IFREG) return { resp: { child, openFD: 0 } };
+      try {
+        const o = this.openFrom(this.control(child.controlFD), req.flags & (O_ACCMODE | O_TRUNC));
+        return { resp: { child, openFD: o.resp.openFD }, fds: o.fds };
+      } catch (e) {
+        if (e instanceof Errno) return { resp: { child, openFD: 0 } };
+        this.drop([child.controlFD]);
+        throw e;
+      }
+    },
+
     Getdents64Stat: (req) => {
       const r = this.getdents(req.dirFD, req.count, true);
       return { resp: { end: r.end ? 1 : 0, dirents: r.dirents } };

@@ -141,6 +141,13 @@ WFS_IMPORT(getdents64) int32_t host_getdents64(int32_t fd, void *buf, uint32_t l
  * Getdents64Stat RPC for many entries; a host without it (directfs: getdents64 + a statx each
  * would save nothing) returns -ENOSYS. */
 WFS_IMPORT(getdents64_stat) int32_t host_getdents64_stat(int32_t fd, void *buf, uint32_t len);
+/* The lstat of `name` in dirfd into *out and, when it is a regular file, an FD on it opened with
+ * `flags` (O_NOFOLLOW|O_CLOEXEC added): one call where statx then openat are two. Returns the FD;
+ * -EOPNOTSUPP when nothing was opened (not a regular file, or its open failed: the caller opens
+ * it the usual way, which reports why) with *out filled; -errno (ENOENT, ...). Not a libc call:
+ * the lisafs backend serves it with one WalkOpen RPC instead of Walk + OpenAt; a directfs host
+ * returns -ENOSYS (its statx comes first so that a device is never opened). */
+WFS_IMPORT(openat_stat) int32_t host_openat_stat(int32_t dirfd, const char *name, int32_t flags, l_statx_t *out);
 WFS_IMPORT(lseek) int64_t host_lseek(int32_t fd, int64_t off, int32_t whence);
 WFS_IMPORT(mkdirat) int32_t host_mkdirat(int32_t dirfd, const char *name, uint32_t mode);
 WFS_IMPORT(mknodat) int32_t host_mknodat(int32_t dirfd, const char *name, uint32_t mode, uint32_t dev);
