@@ -336,6 +336,7 @@ for (const gofer of CHANNELS) {
       // One reply each: it holds the whole listing and says nothing follows (no empty call).
       assert.is(after.Getdents64Stat ?? 0, 2, `a and b listed with stats, one RPC each: ${JSON.stringify(after)}`);
       assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 2, 'one Walk to open each of a and b, none for their 22 entries');
+      assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 0, 'listed through their control FDs: no OpenAt');
       // The learned entries are ordinary cached dentries: a change through the mount shows.
       fs.writeFile('d/a/f3', 'longer now');
       assert.is(fs.lstat('d/a/f3').size, 10n);

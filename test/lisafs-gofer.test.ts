@@ -385,8 +385,17 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     }
     assert.is(parts.reduce((a, b) => a + b, 0), all.length, `all entries once: ${parts.join('+')}`);
     throwsErrno(() => c.getdents64Stat(od.fd, -100), EINVAL, 'a budget too small for one entry');
-    throwsErrno(() => c.getdents64Stat(d.controlFD, 4096), EBADF, 'on a control FD');
-    c.close([d.controlFD, od.fd]);
+    // Through the directory's control FD (readable: Walk opened it O_RDONLY): the same listing,
+    // with its own position; a plain Getdents64 still needs an open FD; a file's control FD is
+    // not a directory.
+    const viaControl = c.getdents64Stat(d.controlFD, -65536);
+    assert.ok(viaControl.end);
+    assert.equal(viaControl.dirents.map((e) => s(e.name)).sort(), all.map((e) => s(e.name)).sort(), 'the same entries through the control FD');
+    assert.equal(c.getdents64Stat(d.controlFD, 65536), { dirents: [], end: true }, 'its position moved on');
+    throwsErrno(() => c.getdents64(d.controlFD, 4096), EBADF, 'plain Getdents64 on a control FD');
+    const fc = c.walk(d.controlFD, ['e1']).inodes[0]!;
+    throwsErrno(() => c.getdents64Stat(fc.controlFD, 4096), ENOTDIR, 'on a file\'s control FD');
+    c.close([d.controlFD, od.fd, fc.controlFD]);
   });
 
   T('setStat, fstatfs, xattrs', () => {

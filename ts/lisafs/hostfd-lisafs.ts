@@ -269,13 +269,24 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * small for one entry, -EFAULT, -errno of the RPC. */
   const fillDents = (n: VNode, buf: number, len: number, withStat: boolean): number => {
     if (withStat && !n.c.offers('Getdents64Stat')) return -ENOSYS;
-    dirOpen(n);
-    if (!n.open) return -EBADF;
+    if (!withStat) {
+      dirOpen(n);
+      if (!n.open) return -EBADF;
+    }
     // One batch from the gofer; n.eof once a Getdents64Stat reply says nothing follows it (a
-    // Getdents64 reply cannot: its end is the empty reply after the last batch).
+    // Getdents64 reply cannot: its end is the empty reply after the last batch). Getdents64Stat
+    // reads through the control FD while the node has no open FD (one OpenAt fewer per directory
+    // a walk lists); a control FD the gofer could only search (O_PATH) is EBADF: then open it.
     const fetch = (count: number): (Dirent64Value | DirentStatValue)[] => {
       if (!withStat) return rpc(() => n.c.getdents64(n.open, count));
-      const r = rpc(() => n.c.getdents64Stat(n.open, count));
+      let r: { dirents: DirentStatValue[]; end: boolean };
+      try {
+        r = rpc(() => n.c.getdents64Stat(n.open || n.control, count));
+      } catch (e) {
+        if (n.open || !(e instanceof LisafsError && e.errno === EBADF)) throw e;
+        dirOpen(n);
+        r = rpc(() => n.c.getdents64Stat(n.open, count));
+      }
       if (r.end) n.eof = true;
       return r.dirents;
     };

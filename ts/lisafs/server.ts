@@ -284,12 +284,15 @@ export class GoferConnection {
    * own, so only those are stat'ed for it; other entries get the directory's (runsc stats every
    * entry; a 50,000-entry directory paid 50,000 statx for devices nobody uses). withStat: every
    * entry but "." and ".." carries the lstat of its name; one whose lstat fails (it vanished)
-   * is left out, as runsc leaves such entries out. Errors: EBADF/ENOTDIR (not an open directory),
+   * is left out, as runsc leaves such entries out. Errors: EBADF/ENOTDIR (not an open directory;
+   * withStat: nor a directory's readable control FD),
    * EINVAL (a budget too small for one entry), host errors. */
   private getdents(dirFD: number, count: number, withStat: true): { dirents: DirentStatV[]; end: boolean };
   private getdents(dirFD: number, count: number, withStat: false): { dirents: Dirent64V[]; end: boolean };
   private getdents(dirFD: number, count: number, withStat: boolean): { dirents: (Dirent64V | DirentStatV)[]; end: boolean } {
-    const o = this.open(dirFD);
+    // Getdents64Stat (ours) also reads a directory through its control FD, whose host FD Walk
+    // opened readable when it could (tryOpen); one opened O_PATH fails with EBADF.
+    const o = withStat ? this.anyFd(dirFD) : this.open(dirFD);
     if (o.type !== S_IFDIR) throw new Errno(ENOTDIR);
     if (count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
     const budget = Math.min(Math.abs(count), MAX_MESSAGE_SIZE);
