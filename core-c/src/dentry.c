@@ -855,13 +855,6 @@ static int revalidate(dentry_t *d, int32_t pfd) {
   return 0;
 }
 
-/* Looks up `name` (len bytes, not necessarily NUL-terminated) in directory `dir`; *out = the
- * child (positive; no reference taken). need_dir_fd: the caller will walk through the child, so
- * open it as a directory right away (one openat; its metadata is fetched lazily), else stat it
- * by name (one statx, no FD). A cached child costs no copy of the name; a miss copies it once
- * (NUL-terminated) for the host.
- * Preconditions: dir is a positive directory dentry; name passed check_name (len <= 255).
- * Errors: ENOENT (absent; cached as a negative dentry in exclusive mode), ENOMEM, host errors. */
 static int g_no_openat_stat; /* the host has no openat_stat (ENOSYS): do not ask again */
 
 /* A lookup that also opens (L_OPEN_READ, see host_openat_stat): the child `name` of dir, cached
@@ -892,6 +885,14 @@ static int lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t le
   return 1;
 }
 
+/* Looks up `name` (len bytes, not necessarily NUL-terminated) in directory `dir`; *out = the
+ * child (positive; no reference taken). how & L_DIR_FD: the caller will walk through the child,
+ * so open it as a directory right away (one openat; its metadata is fetched lazily); how &
+ * L_OPEN_READ: it will be opened read-only, so a host with openat_stat stats and opens it in one
+ * call (lookup_open); else stat it by name (one statx, no FD). A cached child costs no copy of
+ * the name; a miss copies it once (NUL-terminated) for the host.
+ * Preconditions: dir is a positive directory dentry; name passed check_name (len <= 255).
+ * Errors: ENOENT (absent; cached as a negative dentry in exclusive mode), ENOMEM, host errors. */
 werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how, dentry_t **out) {
   int need_dir_fd = (how & L_DIR_FD) != 0;
   int32_t pfd;
