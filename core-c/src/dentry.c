@@ -858,10 +858,12 @@ static int revalidate(dentry_t *d, int32_t pfd) {
 static int g_no_openat_stat; /* the host has no openat_stat (ENOSYS): do not ask again */
 
 /* A lookup that also opens (L_OPEN_READ, see host_openat_stat): the child `name` of dir, cached
- * with its lstat and, for a regular file, the opened FD as its read handle. Returns 1 with *out
- * set, 0 when the host cannot (the caller looks up with statx), or -werr (ENOENT caches a
- * negative dentry). Exclusive mode only (shared mode revalidates every handle). */
-static int lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t len, dentry_t **out) {
+ * with its lstat and, for a regular file, the opened FD as its read handle, in *out. *out stays
+ * NULL (returning 0) when the host cannot: the caller looks up with statx. Exclusive mode only
+ * (shared mode revalidates every handle). Errors: ENOENT (cached as a negative dentry), ENOMEM,
+ * host errors. */
+static werr_t lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t len, dentry_t **out) {
+  *out = NULL;
   if (g_no_openat_stat || g_shared) return 0;
   budget_make_room();
   int32_t fd = SYS_SHED(host_openat_stat(pfd, name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, &g_stx));
@@ -871,18 +873,18 @@ static int lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t le
   }
   if (fd < 0 && fd != -95) { /* -95 EOPNOTSUPP: stat'ed, not opened */
     if (fd == -2) add_negative(dir, name, len);
-    return -(int)errno_from_linux(fd);
+    return errno_from_linux(fd);
   }
-  if (fd >= 0) g_counters[C_HOST_FDS]++;
+  if (fd >= 0) g_counters[C_HOST_FDS]++; /* as dentry_host_open counts its FDs */
   dentry_t *d = new_child(dir, name, len);
   if (!d) {
     if (fd >= 0) dentry_host_close(fd);
-    return -(int)WASI_ENOMEM;
+    return WASI_ENOMEM;
   }
   meta_from_statx(d, &g_stx);
   if (fd >= 0) install_handle(d, fd, 1, 0);
   *out = d;
-  return 1;
+  return 0;
 }
 
 /* Looks up `name` (len bytes, not necessarily NUL-terminated) in directory `dir`; *out = the
@@ -956,8 +958,7 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
     if (fd != -40 && fd != -20) return errno_from_linux(fd); /* not ELOOP/ENOTDIR */
   }
   if (how & L_OPEN_READ) {
-    int r = lookup_open(dir, pfd, name, len, out);
-    if (r) return r < 0 ? (werr_t)-r : 0;
+    if ((e = lookup_open(dir, pfd, name, len, out)) || *out) return e;
   }
   int32_t r = SYS_SHED(host_statx(pfd, name, L_AT_SYMLINK_NOFOLLOW, L_STATX_BASIC_STATS | 0x800u, &g_stx)); /* a gofer may need an FD */
   if (r < 0) {

@@ -126,7 +126,8 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
     }
 
     dentry_t *child;
-    e = dentry_lookup(cur, comp, clen, !last ? L_DIR_FD : (flags & W_OPEN_READ) && !trailing ? L_OPEN_READ : 0u, &child);
+    uint32_t how = !last ? L_DIR_FD : ((flags & W_OPEN_READ) && !trailing) ? L_OPEN_READ : 0u;
+    e = dentry_lookup(cur, comp, clen, how, &child);
     if (e) return e;
 
     if (d_is_lnk(child) && (!last || (flags & W_FOLLOW) || trailing)) {

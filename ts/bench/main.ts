@@ -291,14 +291,18 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
     else notes.push('--syscalls: strace is not installed (apt-get install strace): no syscall counts');
   }
   const baselines = new Map<string, Record<string, number> | string>(); // runtime -> calls, or why none
-  const runBase = (r: Runtime): Pick<RunInput, 'repoRoot' | 'distDir' | 'nodeFlags' | 'runtime' | 'timeoutMs'> =>
-    ({ repoRoot: root, distDir: distSnap, nodeFlags: flags, runtime: r, timeoutMs: timeoutMs * 10 });
+  /** The run of workload `p` on runtime `r` over `hostDir` (a timed sample, or a traced run). */
+  const workloadRun = (p: Plan, r: Runtime, hostDir: string): RunInput => ({
+    repoRoot: root, distDir: distSnap, nodeFlags: flags, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
+    args: p.workload.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir,
+    argv0: p.workload.guest.kind === 'sqlite' ? 'bench-sqlite' : p.workload.guest.name, expectResult: p.workload.result, timeoutMs,
+  });
   let traces = 0;
   /** One run under strace: its calls per name, or why there are none. */
   const traced = (inp: RunInput): Record<string, number> | string => {
     const file = join(tmpdir(), `wdfs-bench-strace-${process.pid}-${traces++}.txt`);
     try {
-      const out = runOnce({ ...inp, wrap: straceWrap(file) });
+      const out = runOnce({ ...inp, wrap: straceWrap(file), timeoutMs: inp.timeoutMs * 10 }); // strace slows every call
       if (!out.ok) return out.reason;
       return parseStraceSummary(readFileSync(file, 'utf8'));
     } catch (e) {
@@ -329,11 +333,7 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
         if (failed.has(key(w.id, r.id))) { prog.tick(label); continue; }
         if (round > opts.warmup && slow.has(key(w.id, r.id))) { prog.tick(label); continue; }
         const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
-        const out = runOnce({
-          repoRoot: root, distDir: distSnap, nodeFlags: flags, runtime: r, binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
-          args: w.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir,
-          argv0: w.guest.kind === 'sqlite' ? 'bench-sqlite' : w.guest.name, expectResult: w.result, timeoutMs,
-        });
+        const out = runOnce(workloadRun(p, r, hostDir));
         if (out.ok) {
           samples.push({ workload: w.id, runtime: r.id, round, warmup: warm, ns: out.ns, checksum: out.checksum, wallMs: Math.round(out.wallMs) });
           // A runtime whose warm-up took over slowNs is measured once (keeps --quick to its minute
@@ -357,14 +357,12 @@ async function benchIn(argv: string[], opts: Opts, root: string, started: number
         if (r.inMemory) { cell.error = 'an in-memory runtime: its host calls are those of its preload'; continue; }
         let base = baselines.get(r.id);
         if (base === undefined) {
-          base = traced({ ...runBase(r), binary: r.kind === 'native' ? buildNative(root, EMPTY_GUEST.name) : join(root, 'build', 'guests', `${EMPTY_GUEST.name}.wasm`),
-            args: [], hostDir: dataRoot, argv0: EMPTY_GUEST.name, expectResult: EMPTY_GUEST.result });
+          base = traced({ ...workloadRun(p, r, dataRoot), binary: r.kind === 'native' ? buildNative(root, EMPTY_GUEST.name) : join(root, 'build', 'guests', `${EMPTY_GUEST.name}.wasm`),
+            args: [], argv0: EMPTY_GUEST.name, expectResult: EMPTY_GUEST.result });
           baselines.set(r.id, base);
         }
         if (typeof base === 'string') { cell.error = `the empty guest's run: ${base}`; continue; }
-        const hostDir = p.hostDir ?? scratchDir(dataRoot, w.id);
-        const calls = traced({ ...runBase(r), binary: r.kind === 'native' ? p.binaries.get('native')! : p.binaries.get('wasm')!,
-          args: w.args(r.kind === 'native' ? hostDir : GUEST_ROOT, sizes), hostDir, argv0: w.guest.kind === 'sqlite' ? 'bench-sqlite' : w.guest.name, expectResult: w.result });
+        const calls = traced(workloadRun(p, r, p.hostDir ?? scratchDir(dataRoot, w.id)));
         if (typeof calls === 'string') { cell.error = calls; continue; }
         cell.calls = calls;
         cell.baseline = base;

@@ -217,6 +217,14 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return null;
   };
 
+  /** The lstat of `name` in `dir` into core `out` for a name the gofer makes no control FD for
+   * (a block device: Walk and WalkOpen fail with EPERM, but it may be stated): one WalkStat. */
+  const statNoControl = (dir: VNode, name: Uint8Array, out: number): number => {
+    const st = rpc(() => dir.c.walkStat(dir.control, [name]));
+    const s = st[st.length - 1];
+    return s ? putStatx(out, s) : -ENOENT;
+  };
+
   /** A lisafs node for an existing name (the stashed Walk, else a Walk from dir), following the
    * core's open flags. */
   const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
@@ -420,11 +428,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       try {
         w = rpc(() => dir.c.walk(dir.control, [nm]));
       } catch (e) {
-        // The gofer makes no control FD for a block device (EPERM), but it may be stated.
         if (!(e instanceof LisafsError && e.errno === EPERM)) throw e;
-        const st = rpc(() => dir.c.walkStat(dir.control, [nm]));
-        const s = st[st.length - 1];
-        return s ? putStatx(out, s) : -ENOENT;
+        return statNoControl(dir, nm, out);
       }
       const ino = w.inodes[0];
       if (w.status === 1 || !ino) {
@@ -447,16 +452,16 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         r = rpc(() => dir.c.walkOpen(dir.control, nm, flags & O_ACCMODE));
       } catch (e) {
         if (!(e instanceof LisafsError && e.errno === EPERM)) throw e;
-        const st = imports.statx(dirfd, name, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x7ff, out);
+        const st = statNoControl(dir, nm, out);
         return st < 0 ? st : -EOPNOTSUPP;
       }
       const put = putStatx(out, r.child.stat);
-      if (put < 0 || r.fd === 0) {
+      if (put < 0) {
         if (r.hostFd !== undefined) real.close(r.hostFd);
-        if (put < 0) {
-          release(dir.c, r.fd, r.child.controlFD);
-          return put;
-        }
+        release(dir.c, r.fd, r.child.controlFD);
+        return put;
+      }
+      if (r.fd === 0) { // not opened (nothing donated then)
         walked = { dir, name: nm, ino: r.child };
         return -EOPNOTSUPP;
       }

@@ -401,6 +401,17 @@ export class GoferConnection {
     }
     return st;
   }
+  /** A control FD on host `fd` (from tryOpen, owned from here on: closed on failure) and its
+   * stat: an Inode as Walk returns it. Errors: EPERM (block device), host errors. */
+  private controlOf(fd: number): { controlFD: number; stat: StatxV } {
+    try {
+      const stat = this.stat(fd);
+      return { controlFD: this.newControl(fd, stat), stat };
+    } catch (e) {
+      sys.close(fd);
+      throw e;
+    }
+  }
   private newControl(fd: number, st: StatxV): number {
     if ((st.mode & S_IFMT) === S_IFBLK) throw new Errno(EPERM);
     return this.add({ kind: 'control', host: fd, type: st.mode & S_IFMT });
@@ -513,17 +524,10 @@ export class GoferConnection {
             status = WALK_COMPONENT_DOES_NOT_EXIST;
             break;
           }
-          ok(fd);
-          let st: StatxV;
-          try {
-            st = this.stat(fd);
-            made.push(this.newControl(fd, st));
-          } catch (e) {
-            sys.close(fd);
-            throw e;
-          }
-          inodes.push({ controlFD: made[made.length - 1] as number, stat: st });
-          curType = st.mode & S_IFMT;
+          const ino = this.controlOf(ok(fd));
+          made.push(ino.controlFD);
+          inodes.push(ino);
+          curType = ino.stat.mode & S_IFMT;
           if (curType === S_IFLNK) {
             status = WALK_COMPONENT_SYMLINK;
             break;
@@ -726,15 +730,7 @@ export class GoferConnection {
     WalkOpen: (req) => {
       checkName(req.name);
       const d = this.dir(req.dirFD);
-      const fd = ok(this.tryOpen(d.host, req.name));
-      let child: { controlFD: number; stat: StatxV };
-      try {
-        const stat = this.stat(fd);
-        child = { controlFD: this.newControl(fd, stat), stat };
-      } catch (e) {
-        sys.close(fd);
-        throw e;
-      }
+      const child = this.controlOf(ok(this.tryOpen(d.host, req.name)));
       if ((child.stat.mode & S_IFMT) !== S_IFREG) return { resp: { child, openFD: 0 } };
       try {
         const o = this.openFrom(this.control(child.controlFD), req.flags & (O_ACCMODE | O_TRUNC));
