@@ -38,6 +38,9 @@ const c_pread = libc.func('intptr_t pread(int fd, _Out_ uint8_t *buf, size_t n, 
 const c_write = libc.func('intptr_t write(int fd, const uint8_t *buf, size_t n)') as (fd: number, b: Uint8Array, n: number) => number;
 const c_read = libc.func('intptr_t read(int fd, _Out_ uint8_t *buf, size_t n)') as (fd: number, b: Uint8Array, n: number) => number;
 const c_close = libc.func('int close(int fd)') as (fd: number) => number;
+const c_fcntl = libc.func('int fcntl(int fd, int cmd, int arg)') as (fd: number, cmd: number, arg: number) => number;
+const c_openat = libc.func('int openat(int dirfd, const char *name, int flags, uint32_t mode)') as (d: number, n: string, f: number, m: number) => number;
+const F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0o4000, O_PATH = 0o10000000, O_ACCMODE = 3, AT_FDCWD = -100;
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -169,7 +172,28 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     assert.is(s(c.pread(f.fd, 0, 5)), 'hello', 'the open FD reads it too');
     throwsErrno(() => c.pwrite(f.fd, 0, b('x')), EBADF, 'opened read-only as asked');
     assert.is(c.fstat(f.child.controlFD).size, 12n, 'the control FD works');
+    const fl = c_fcntl(f.hostFd!, F_GETFL, 0);
+    assert.is(fl & O_ACCMODE, O_RDONLY, 'donated read-only');
+    assert.is(fl & O_NONBLOCK, 0, "the donated FD is blocking (the gofer's open probe's O_NONBLOCK cleared)");
     c_close(f.hostFd!);
+    // Other opens (write, truncate) reopen the child as asked.
+    writeFileSync(join(dir, 'wo-rw.txt'), 'abcdef');
+    const rw = c.walkOpen(root.controlFD, 'wo-rw.txt', O_RDWR);
+    assert.is(c_fcntl(rw.hostFd!, F_GETFL, 0) & (O_ACCMODE | O_NONBLOCK), O_RDWR, 'read-write, blocking');
+    assert.is(c.pwrite(rw.fd, 0, b('AB')), 2, 'the open FD writes');
+    assert.is(readFileSync(join(dir, 'wo-rw.txt'), 'utf8'), 'ABcdef');
+    const tr = c.walkOpen(root.controlFD, 'wo-rw.txt', O_WRONLY | O_TRUNC);
+    assert.is(statSync(join(dir, 'wo-rw.txt')).size, 0, 'O_TRUNC honoured');
+    c_close(rw.hostFd!);
+    c_close(tr.hostFd!);
+    c.close([rw.child.controlFD, rw.fd, tr.child.controlFD, tr.fd]);
+    rmSync(join(dir, 'wo-rw.txt'));
+    // The gofer tells a readable probe FD from an O_PATH one (its fallback when the read-only open
+    // fails, e.g. EACCES for a non-root gofer) by F_SETFL, which Linux refuses on O_PATH FDs:
+    const pfd = c_openat(AT_FDCWD, join(dir, 'hello.txt'), O_PATH, 0);
+    assert.ok(pfd >= 0);
+    assert.is(c_fcntl(pfd, F_SETFL, 0), -1, 'F_SETFL on an O_PATH FD fails (EBADF), so that FD is reopened');
+    c_close(pfd);
     // not regular files: the child with its stat, nothing opened (openFD 0), no FD donated
     spawnSync('mkfifo', [join(dir, 'wo-fifo')]);
     for (const [name, type] of [['sub', S_IFDIR], ['link', S_IFLNK], ['escape', S_IFLNK], ['wo-fifo', S_IFIFO]] as const) {
