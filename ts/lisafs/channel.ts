@@ -127,18 +127,19 @@ const SPIN_US = 200;
 const WAIT_MS = 20;
 
 /** Polls i32[at] while it equals `v`, for up to SPIN_US. Returns true if it still equals `v`
- * (the caller then sleeps in Atomics.wait), false once it changed. After a first burst of loads
- * it yields the CPU between polls: on a 2-CPU host both channel ends spin at once, and a pure
- * spin starves V8's background threads (concurrent TurboFan, GC), which then preempt a spinning
- * end for a whole time slice (measured: read-files in lisafs mode 497 -> 390 ms with V8's
- * concurrent recompilation off; sched_yield gives them the CPU without sleeping). */
+ * (the caller then sleeps in Atomics.wait), false once it changed. It yields the CPU between
+ * short polls: on a 2-CPU host both channel ends wait at once, and spinning starves V8's
+ * background threads (concurrent TurboFan, GC), which then preempt a spinning end for a whole
+ * time slice (measured: read-files in lisafs mode 497 -> 390 ms with V8's concurrent
+ * recompilation off; sched_yield gives them the CPU without sleeping). Even a first burst of 256
+ * loads before the first yield cost ~10% (stat-storm 121-156 -> 107-115 ms, read-files 188-202
+ * -> 170-185; a burst of 4,096 doubled both), so each poll is 16 loads. */
 function spinWhile(i32: Int32Array, at: number, v: number): boolean {
-  for (let k = 0; k < 256; k++) if (Atomics.load(i32, at) !== v) return false;
   const until = performance.now() + SPIN_US / 1000;
   for (;;) {
-    sys.schedYield();
     for (let k = 0; k < 16; k++) if (Atomics.load(i32, at) !== v) return false;
-    if (performance.now() > until) return Atomics.load(i32, at) === v;
+    if (performance.now() > until) return true;
+    sys.schedYield();
   }
 }
 
