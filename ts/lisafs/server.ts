@@ -40,8 +40,6 @@ import {
 } from './sys.js';
 
 type StatxV = Value<typeof Statx>;
-type Dirent64V = Value<typeof Dirent64>;
-type DirentStatV = Value<typeof DirentStat>;
 
 /** A host failure carried to the Error reply. */
 export class Errno extends Error {
@@ -156,8 +154,11 @@ interface BoundEntry {
 }
 type Entry = ControlEntry | OpenEntry | BoundEntry;
 
+/** A handler's result: the response as a value (encoded by `handle`) and the FDs it donates. */
 type Out<N extends RequestName> = { resp: Resp<N>; fds?: number[] };
-type Handlers = { [N in RequestName]?: (req: Req<N>) => Out<N> };
+/** Or the response's bytes, already in its wire layout (Getdents64, Getdents64Stat). */
+type Encoded = { encoded: Uint8Array };
+type Handlers = { [N in RequestName]?: (req: Req<N>) => Out<N> | Encoded };
 
 const SUPPORTED: readonly MessageName[] = (Object.keys(MESSAGES) as MessageName[]).filter((n) => n !== 'Error' && n !== 'Channel');
 
@@ -180,8 +181,11 @@ export class GoferConnection {
 
   /** Replies are encoded here (see Reply.payload). */
   private readonly encoder = new Encoder();
-  /** Getdents64Stat's statx bytes until its reply is encoded (see getdents). */
-  private statBytes = new Uint8Array(0);
+  /** Getdents64 and Getdents64Stat replies are written here (see getdents). */
+  private dents = new Uint8Array(0);
+  private dentsView = new DataView(this.dents.buffer);
+  /** The listed directory's own statx bytes (its "." and ".." in a Getdents64Stat reply). */
+  private readonly dotStat = new Uint8Array(144);
 
   constructor(private readonly server: GoferServer) {}
 
@@ -201,7 +205,8 @@ export class GoferConnection {
       const def = MESSAGES[name];
       const req = decode(def.req as Desc, payload);
       if (!req.ok) return errorReply(EIO);
-      const out = h.call(this, req.value);
+      const out = h.call(this, req.value) as Out<RequestName> | Encoded;
+      if ('encoded' in out) return { mid, payload: out.encoded, fds: [] };
       const fds = out.fds ?? [];
       let bytes: Uint8Array;
       try {
@@ -286,34 +291,45 @@ export class GoferConnection {
    * entry but "." and ".." carries the lstat of its name; one whose lstat fails (it vanished)
    * is left out, as runsc leaves such entries out. Errors: EBADF/ENOTDIR (not an open directory;
    * withStat: nor a directory's readable control FD),
-   * EINVAL (a budget too small for one entry), host errors. */
-  private getdents(dirFD: number, count: number, withStat: true): { dirents: DirentStatV[]; end: boolean };
-  private getdents(dirFD: number, count: number, withStat: false): { dirents: Dirent64V[]; end: boolean };
-  private getdents(dirFD: number, count: number, withStat: boolean): { dirents: (Dirent64V | DirentStatV)[]; end: boolean } {
+   * EINVAL (a budget too small for one entry), host errors.
+   * Returns the reply's bytes in the wire layout of Getdents64's response ({dirents}) or, with
+   * `withStat`, Getdents64Stat's ({end, dirents}), written straight from the kernel's records
+   * (no object per entry: the codec's encoding of the same entries cost ~2 us per entry in a
+   * walk); valid until the next request. */
+  private getdents(dirFD: number, count: number, withStat: boolean): Uint8Array {
     // Getdents64Stat (ours) also reads a directory through its control FD, whose host FD Walk
     // opened readable when it could (tryOpen); one opened O_PATH fails with EBADF.
     const o = withStat ? this.anyFd(dirFD) : this.open(dirFD);
     if (o.type !== S_IFDIR) throw new Errno(ENOTDIR);
     if (count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
     const budget = Math.min(Math.abs(count), MAX_MESSAGE_SIZE);
-    const out: (Dirent64V | DirentStatV)[] = [];
-    if (budget <= 2) return { dirents: out, end: false };
-    const dirSt = this.stat(o.host);
-    // withStat: the entries' statx bytes, back to back in one buffer of this connection (the
-    // reply is encoded before the next request): the directory's own first, for "." and "..".
-    let stats = this.statBytes;
-    let ns = 0;
-    if (withStat) {
-      const cap = 144 * (Math.floor(budget / 155) + 2);
-      if (stats.length < cap) this.statBytes = stats = new Uint8Array(cap);
-      stats.set(sys.statxBytes(), 0);
-      ns = 1;
+    const head = withStat ? 3 : 2; // [end u8] + the entry count (u16)
+    if (this.dents.length < budget + head) {
+      this.dents = new Uint8Array(budget + head);
+      this.dentsView = new DataView(this.dents.buffer);
     }
-    const buf = this.io;
-    let used = 2;
-    let resumeAt: bigint | null = null;
+    const w = this.dents;
+    const wv = this.dentsView;
+    let at = head;
+    let nOut = 0;
     let end = false;
+    const reply = (): Uint8Array => {
+      if (withStat) w[0] = end ? 1 : 0;
+      wv.setUint16(head - 2, nOut, true);
+      return w.subarray(0, at);
+    };
+    if (budget <= 2) return reply();
+    // The directory's stat: "." and ".." carry it (withStat); plain entries its device.
+    const dirSt = this.stat(o.host);
+    const dotStat = this.dotStat;
+    dotStat.set(sys.statxBytes(), 0);
+    const buf = this.io;
+    const dv = buf.dv;
+    const u8 = buf.u8;
+    let used = 2;
+    let lastOffAt = -1; // where in w the last entry's off is
     let full = false;
+    let cut = false; // the budget cut the listing: move the position back to the last entry
     // An encoded entry is 27 (plus stat: 155) bytes and its name; a linux_dirent64 24 and the
     // name rounded up: read about as many as can be sent.
     const want = withStat ? Math.max(512, Math.floor(budget / 5)) : budget;
@@ -325,51 +341,57 @@ export class GoferConnection {
       }
       let p = 0;
       while (p + 19 <= n) {
-        const ino = buf.dv.getBigUint64(p, true);
-        const off = BigInt.asUintN(64, buf.dv.getBigInt64(p + 8, true));
-        const reclen = buf.dv.getUint16(p + 16, true);
-        const type = buf.dv.getUint8(p + 18);
+        const reclen = dv.getUint16(p + 16, true);
         if (reclen < 20 || p + reclen > n) {
           full = true; // a record the kernel would not write: stop here
           break;
         }
-        let nameEnd = p + 19;
-        while (nameEnd < p + reclen && buf.u8[nameEnd] !== 0) nameEnd++;
-        const name = buf.u8.slice(p + 19, nameEnd);
-        const size = (withStat ? 155 : 27) + name.length;
-        if (used + size > budget || out.length === 0xffff) {
-          if (out.length === 0) throw new Errno(EINVAL);
-          resumeAt = out[out.length - 1]!.off;
-          full = true;
+        const name = p + 19;
+        let nameEnd = name;
+        while (nameEnd < p + reclen && u8[nameEnd] !== 0) nameEnd++;
+        const len = nameEnd - name;
+        const size = (withStat ? 155 : 27) + len;
+        if (used + size > budget || nOut === 0xffff) {
+          if (nOut === 0) throw new Errno(EINVAL);
+          full = cut = true;
           break;
         }
+        const type = u8[p + 18]!;
+        const isDots = u8[name] === DOT && (len === 1 || (len === 2 && u8[name + 1] === DOT));
+        const rec = p;
         p += reclen;
-        const isDots = (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
-        if (withStat) {
-          let st = stats.subarray(0, 144);
-          if (!isDots) {
-            if (sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) !== 0) continue;
-            st = stats.subarray(144 * ns, 144 * ns + 144);
-            st.set(sys.statxBytes(), 0);
-            ns++;
-          }
-          out.push({ off, type, name, stat: st });
-        } else {
+        if (withStat) { // DirentStat: off u64, type u8, name (u16 length + bytes), stat (144 bytes)
+          if (!isDots && sys.statx(o.host, u8.subarray(name, nameEnd), AT_SYMLINK_NOFOLLOW) !== 0) continue; // vanished
+          w.set(u8.subarray(rec + 8, rec + 16), at);
+          w[at + 8] = type;
+          wv.setUint16(at + 9, len, true);
+          w.set(u8.subarray(name, nameEnd), at + 11);
+          w.set(isDots ? dotStat : sys.statxBytes(), at + 11 + len);
+          lastOffAt = at;
+        } else { // Dirent64: ino u64, devMinor u32, devMajor u32, off u64, type u8, name
           let devMajor = dirSt.devMajor;
           let devMinor = dirSt.devMinor;
-          if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, name, AT_SYMLINK_NOFOLLOW) === 0) {
+          if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, u8.subarray(name, nameEnd), AT_SYMLINK_NOFOLLOW) === 0) {
             const sv = sys.statxBytes();
-            const dv = new DataView(sv.buffer, sv.byteOffset, 144);
-            devMajor = dv.getUint32(136, true);
-            devMinor = dv.getUint32(140, true);
+            devMajor = sv[136]! | (sv[137]! << 8) | (sv[138]! << 16) | (sv[139]! << 24);
+            devMinor = sv[140]! | (sv[141]! << 8) | (sv[142]! << 16) | (sv[143]! << 24);
           }
-          out.push({ ino, devMinor, devMajor, off, type, name });
+          w.set(u8.subarray(rec, rec + 8), at);
+          wv.setUint32(at + 8, devMinor >>> 0, true);
+          wv.setUint32(at + 12, devMajor >>> 0, true);
+          w.set(u8.subarray(rec + 8, rec + 16), at + 16);
+          w[at + 24] = type;
+          wv.setUint16(at + 25, len, true);
+          w.set(u8.subarray(name, nameEnd), at + 27);
+          lastOffAt = at + 16;
         }
+        at += size;
         used += size;
+        nOut++;
       }
     }
-    if (resumeAt !== null) ok(sys.lseek(o.host, BigInt.asIntN(64, resumeAt), SEEK_SET));
-    return { dirents: out, end };
+    if (cut) ok(sys.lseek(o.host, wv.getBigInt64(lastOffAt, true), SEEK_SET));
+    return reply();
   }
 
   /** The seed's tryOpen: O_RDONLY|O_NONBLOCK, then O_PATH unless the name is missing.
@@ -723,7 +745,7 @@ export class GoferConnection {
     RenameAt: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, 0),
     RenameAt2: (req) => this.rename(req.oldDir, req.oldName, req.newDir, req.newName, req.flags),
 
-    Getdents64: (req) => ({ resp: { dirents: this.getdents(req.dirFD, req.count, false).dirents } }),
+    Getdents64: (req) => ({ encoded: this.getdents(req.dirFD, req.count, false) }),
     // Walk of one name and, for a regular file, OpenAt of the child: one RPC for a lookup that
     // opens. A child that is not a regular file, or whose open fails with an errno (EACCES, ...),
     // comes back with openFD 0: the client then opens it with OpenAt, which reports the error.
@@ -750,10 +772,7 @@ export class GoferConnection {
       }
     },
 
-    Getdents64Stat: (req) => {
-      const r = this.getdents(req.dirFD, req.count, true);
-      return { resp: { end: r.end ? 1 : 0, dirents: r.dirents } };
-    },
+    Getdents64Stat: (req) => ({ encoded: this.getdents(req.dirFD, req.count, true) }),
 
     FGetXattr: (req) => {
       const f = this.anyFd(req.fd);
