@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import {
   MESSAGES, NAME_BY_MID, MAX_MESSAGE_SIZE, HEADER_SIZE, Statx, Inode, CreateCommon, Dirent64, StatFS, Timespec,
   encode, decode, sizeOf, fixedSize, encodeRequest, decodeRequest, decodeResponse, encodeResponse,
-  LisafsDecodeError, LisafsEncodeError, str, u32, array,
+  LisafsDecodeError, LisafsEncodeError, DirentBatch, str, u32, array,
 } from '../ts/lisafs/messages.js';
 import type { Desc, MessageName } from '../ts/lisafs/messages.js';
 
@@ -291,6 +291,55 @@ test('encode: values that do not fit are a typed LisafsEncodeError', () => {
       assert.is((e as LisafsEncodeError).errno, 22, what);
     }
   }
+});
+
+test('property: DirentBatch reads a Getdents64 / Getdents64Stat reply exactly as decode does, and refuses what decode refuses', () => {
+  for (const [name, withStat] of [['Getdents64', false], ['Getdents64Stat', true]] as const) {
+    const desc = MESSAGES[name].resp as Desc;
+    // Entries the kernel could send (names of 1-255 bytes), and mutations of their encodings.
+    type E = { off: bigint; type: number; name: Uint8Array; stat?: Uint8Array; ino?: bigint };
+    const entry = (withStat
+      ? fc.record({ off: arb({ k: 'u64' }), type: fc.integer({ min: 0, max: 255 }), name: fc.uint8Array({ minLength: 1, maxLength: 255 }), stat: fc.uint8Array({ minLength: 144, maxLength: 144 }) })
+      : fc.record({
+        ino: arb({ k: 'u64' }), devMinor: arb({ k: 'u32' }), devMajor: arb({ k: 'u32' }), off: arb({ k: 'u64' }),
+        type: fc.integer({ min: 0, max: 255 }), name: fc.uint8Array({ minLength: 1, maxLength: 255 }),
+      })) as fc.Arbitrary<E>;
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), fc.integer({ min: 0, max: 255 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.nat(), (dirents, end, flips, cut) => {
+        const value = withStat ? { end, dirents } : { dirents };
+        const good = encode(desc, value as never);
+        const b = DirentBatch.parse(good.slice(), withStat);
+        assert.ok(b instanceof DirentBatch, `${name}: ${b instanceof LisafsDecodeError ? b.message : ''}`);
+        const batch = b as DirentBatch;
+        assert.is(batch.length, dirents.length);
+        assert.is(batch.end, withStat && end !== 0, 'end');
+        dirents.forEach((d, i) => {
+          assert.is(batch.off(i), d.off);
+          assert.is(batch.type(i), d.type);
+          assert.equal(batch.bytes.slice(batch.nameAt(i), batch.nameAt(i) + batch.nameLength(i)), d.name);
+          if (d.stat) assert.equal(batch.bytes.slice(batch.statAt(i), batch.statAt(i) + 144), d.stat);
+          else assert.is(batch.ino(i), d.ino);
+        });
+        // Whatever the codec accepts or refuses, DirentBatch does too.
+        const mutated = good.slice();
+        for (const [at, val] of flips) mutated[at % mutated.length] = val;
+        const prefix = good.slice(0, cut % good.length);
+        const longer = new Uint8Array(good.length + 1);
+        longer.set(good);
+        for (const bytes of [mutated, prefix, longer]) {
+          const d = decode(desc, bytes);
+          const p = DirentBatch.parse(bytes, withStat);
+          assert.is(p instanceof DirentBatch, d.ok, `${name}: parse and decode agree on ${bytes.length} bytes`);
+          if (d.ok) assert.is((p as DirentBatch).length, (d.value as { dirents: unknown[] }).dirents.length);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    for (const bytes of [new Uint8Array(0), new Uint8Array(withStat ? 2 : 1)]) {
+      assert.instance(DirentBatch.parse(bytes, withStat), LisafsDecodeError, `${name}: ${bytes.length} bytes`);
+    }
+  }
+  assert.is(DirentBatch.empty.length, 0);
 });
 
 test.run();

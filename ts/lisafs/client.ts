@@ -16,7 +16,8 @@
  */
 
 import {
-  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, Statx, Inode, StatFS, Dirent64, DirentStat,
+  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, LisafsDecodeError, DirentBatch, Statx, Inode,
+  StatFS, Dirent64, DirentStat,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
 export type { MessageName } from './messages.js';
@@ -88,6 +89,25 @@ export class LisafsClient {
   /** One RPC: encode, call, check, decode. Donated FDs beyond the table's count are closed. */
   private rpc<N extends RequestName>(name: N, req: Req<N>): { resp: Resp<N>; fds: number[] } {
     const def = MESSAGES[name];
+    const r = this.send(name, req);
+    const d = decode(def.resp as Desc, r.payload);
+    if (!d.ok) {
+      for (const f of r.fds) sys.close(f);
+      throw new LisafsError(EIO, `lisafs: malformed ${name} reply: ${d.error.message}`);
+    }
+    const fds: number[] = [];
+    for (const f of r.fds) {
+      if (fds.length < def.respFds && f >= 0 && sys.fcntl(f, F_GETFD, 0) >= 0) fds.push(f);
+      else if (f >= 0) sys.close(f);
+    }
+    return { resp: d.value as Resp<N>, fds };
+  }
+
+  /** An RPC up to its reply's bytes: encode, call, check that the reply is `name`'s (an Error
+   * reply throws its errno; FDs donated with a failed reply are closed). The payload is the
+   * transport's, valid until the next call; the caller decodes it and owns the FDs. */
+  private send<N extends RequestName>(name: N, req: Req<N>): RawReply {
+    const def = MESSAGES[name];
     if (this.supported !== null && !this.supported.has(def.mid)) throw new LisafsError(EOPNOTSUPP, `lisafs: ${name} is not supported by the file server`);
     let payload: Uint8Array;
     try {
@@ -111,17 +131,17 @@ export class LisafsClient {
       closeAll();
       throw new LisafsError(EINVAL, `lisafs: reply MID ${r.mid} to ${name} (MID ${def.mid})`);
     }
-    const d = decode(def.resp as Desc, r.payload);
-    if (!d.ok) {
-      closeAll();
-      throw new LisafsError(EIO, `lisafs: malformed ${name} reply: ${d.error.message}`);
-    }
-    const fds: number[] = [];
-    for (const f of r.fds) {
-      if (fds.length < def.respFds && f >= 0 && sys.fcntl(f, F_GETFD, 0) >= 0) fds.push(f);
-      else if (f >= 0) sys.close(f);
-    }
-    return { resp: d.value as Resp<N>, fds };
+    return r;
+  }
+
+  /** A Getdents64 / Getdents64Stat reply as a DirentBatch on a copy of its bytes (the listing's
+   * hot path: no object per entry). EIO for a malformed reply. */
+  private dirents(name: 'Getdents64' | 'Getdents64Stat', dirFD: number, count: number): DirentBatch {
+    const r = this.send(name, { dirFD, count });
+    for (const f of r.fds) sys.close(f); // these replies donate none
+    const b = DirentBatch.parse(r.payload.slice(), name === 'Getdents64Stat');
+    if (b instanceof LisafsDecodeError) throw new LisafsError(EIO, `lisafs: malformed ${name} reply: ${b.message}`);
+    return b;
   }
 
   // ---- the messages ----------------------------------------------------------------------------
@@ -314,6 +334,10 @@ export class LisafsClient {
   getdents64(dirFD: number, count: number): Dirent64Value[] {
     return this.rpc('Getdents64', { dirFD, count }).resp.dirents;
   }
+  /** getdents64's reply read in place (DirentBatch), for a listing's hot path. */
+  getdents64Batch(dirFD: number, count: number): DirentBatch {
+    return this.dirents('Getdents64', dirFD, count);
+  }
 
   /** The extension Getdents64Stat: as getdents64, each entry with the lstat of its name
    * (entries that vanished are left out), and `end`: true when the listing has nothing after
@@ -321,6 +345,10 @@ export class LisafsClient {
   getdents64Stat(dirFD: number, count: number): { dirents: DirentStatValue[]; end: boolean } {
     const r = this.rpc('Getdents64Stat', { dirFD, count }).resp;
     return { dirents: r.dirents, end: r.end !== 0 };
+  }
+  /** getdents64Stat's reply read in place (DirentBatch, with its `end`). */
+  getdents64StatBatch(dirFD: number, count: number): DirentBatch {
+    return this.dirents('Getdents64Stat', dirFD, count);
   }
 
   /** The extension WalkOpen: Walk of one name and, when the child is a regular file, OpenAt of

@@ -19,9 +19,9 @@
 
 import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
-import type { LisafsClient, StatxValue, Dirent64Value, DirentStatValue, InodeValue } from './client.js';
+import type { LisafsClient, StatxValue, InodeValue } from './client.js';
 import { LisafsError } from './client.js';
-import { encodeInto, Statx } from './messages.js';
+import { encodeInto, Statx, DirentBatch } from './messages.js';
 import type { FallbackMount } from './fallback.js';
 
 export const VFD_BASE = 1 << 20;
@@ -37,6 +37,7 @@ function processUmask(): number {
 const EOPNOTSUPP = 95, EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34, ENOSYS = 38;
 /** sizeof(l_dirent_stat_t) of core-c/src/host/imports.h: the header before the name. */
 const DIRENT_STAT_HEAD = 16 + 256;
+const NO_DIRENTS = DirentBatch.empty;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
 const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
 const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
@@ -52,7 +53,7 @@ interface VNode {
   isLink: boolean;
   hostFd: number;       // host FD the gofer donated with the open (regular files, FIFOs, char devices), -1 if none
   dirSeek: bigint | null; // directory: position to resume at before the next getdents (null: continue)
-  pending: (Dirent64Value | DirentStatValue)[]; // directory: entries fetched (from index `next` on: not yet returned)
+  pending: DirentBatch;  // directory: entries fetched (from index `next` on: not yet returned)
   next: number;
   withStat: boolean;     // directory: `pending` came from Getdents64Stat
   lastOff: bigint;       // directory: d_off of the last entry returned (0n: none yet)
@@ -239,7 +240,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       ino = w.inodes[w.inodes.length - 1]!;
     }
     const type = ino.stat.mode & S_IFMT;
-    const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false };
+    const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false };
     if (flags & O_PATH) return add(n);
     if (n.isLink) { // O_NOFOLLOW on a symlink
       release(c, n.control);
@@ -285,24 +286,24 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     // Getdents64 reply cannot: its end is the empty reply after the last batch). Getdents64Stat
     // reads through the control FD while the node has no open FD (one OpenAt fewer per directory
     // a walk lists); a control FD the gofer could only search (O_PATH) is EBADF: then open it.
-    const fetch = (count: number): (Dirent64Value | DirentStatValue)[] => {
-      if (!withStat) return rpc(() => n.c.getdents64(n.open, count));
-      let r: { dirents: DirentStatValue[]; end: boolean };
+    const fetch = (count: number): DirentBatch => {
+      if (!withStat) return rpc(() => n.c.getdents64Batch(n.open, count));
+      let r: DirentBatch;
       try {
-        r = rpc(() => n.c.getdents64Stat(n.open || n.control, count));
+        r = rpc(() => n.c.getdents64StatBatch(n.open || n.control, count));
       } catch (e) {
         if (n.open || !(e instanceof LisafsError && e.errno === EBADF)) throw e;
         dirOpen(n);
-        r = rpc(() => n.c.getdents64Stat(n.open, count));
+        r = rpc(() => n.c.getdents64StatBatch(n.open, count));
       }
       if (r.end) n.eof = true;
-      return r.dirents;
+      return r;
     };
     if (n.withStat !== withStat && n.dirSeek === null) n.dirSeek = n.lastOff;
     n.withStat = withStat;
     if (n.dirSeek !== null) { // restart from the beginning, then skip to the saved position
       const target = n.dirSeek;
-      n.pending = [];
+      n.pending = NO_DIRENTS;
       n.next = 0;
       n.eof = false;
       n.lastOff = target;
@@ -316,14 +317,13 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
             n.eof = true;
             break;
           }
-          const i = batch.findIndex((d) => d.off === target);
-          if (i >= 0) {
+          for (let i = 0; i < batch.length && !found; i++) {
+            if (batch.off(i) !== target) continue;
             n.pending = batch;
             n.next = i + 1;
             found = true;
-          } else if (n.eof) {
-            break; // the listing ended without that position
           }
+          if (!found && n.eof) break; // the listing ended without that position
         }
       } else {
         n.pending = fetch(-65536);
@@ -336,19 +336,24 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     const u8 = coreU8();
     const at0 = buf >>> 0;
     let used = 0;
+    let lastB: DirentBatch | null = null; // the batch and index of the last entry written
+    let lastI = 0;
     for (;;) {
-      if (n.next >= n.pending.length) {
+      let b = n.pending;
+      if (n.next >= b.length) {
         if (n.eof) break;
-        n.pending = fetch(65536);
+        n.pending = b = fetch(65536);
         n.next = 0;
-        if (n.pending.length === 0) {
+        if (b.length === 0) {
           n.eof = true;
           break;
         }
       }
-      const d = n.pending[n.next]!;
-      const head = withStat ? DIRENT_STAT_HEAD : 19;
-      const reclen = (head + d.name.length + 1 + 7) & ~7;
+      const i = n.next;
+      const nameAt = b.nameAt(i);
+      const nameLen = b.nameLength(i);
+      const head = b.withStat ? DIRENT_STAT_HEAD : 19;
+      const reclen = (head + nameLen + 1 + 7) & ~7;
       if (used + reclen > len) {
         if (used === 0) return -EINVAL; // buffer too small for one entry (getdents64)
         break;
@@ -356,24 +361,27 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const o = at0 + used;
       if (o + reclen > mem.coreSize) return -EFAULT;
       u8.fill(0, o, o + reclen);
-      if ('stat' in d) { // l_dirent_stat_t (core-c/src/host/imports.h)
-        v.setBigUint64(o, d.off, true);
+      const src = b.bytes;
+      if (b.withStat) { // l_dirent_stat_t (core-c/src/host/imports.h)
+        v.setBigUint64(o, b.off(i), true);
         v.setUint16(o + 8, reclen, true);
-        v.setUint8(o + 10, d.type);
-        v.setUint16(o + 12, d.name.length, true);
-        u8.set(d.stat, o + 16); // the kernel's statx bytes, as the gofer read them
-        u8.set(d.name, o + DIRENT_STAT_HEAD);
+        v.setUint8(o + 10, b.type(i));
+        v.setUint16(o + 12, nameLen, true);
+        u8.set(src.subarray(nameAt + nameLen, nameAt + nameLen + 144), o + 16); // the kernel's statx bytes, as the gofer read them
+        u8.set(src.subarray(nameAt, nameAt + nameLen), o + DIRENT_STAT_HEAD);
       } else { // struct linux_dirent64
-        v.setBigUint64(o, d.ino, true);
-        v.setBigUint64(o + 8, d.off, true);
+        v.setBigUint64(o, b.ino(i), true);
+        v.setBigUint64(o + 8, b.off(i), true);
         v.setUint16(o + 16, reclen, true);
-        v.setUint8(o + 18, d.type);
-        u8.set(d.name, o + 19);
+        v.setUint8(o + 18, b.type(i));
+        u8.set(src.subarray(nameAt, nameAt + nameLen), o + 19);
       }
       used += reclen;
-      n.lastOff = d.off;
+      lastB = b;
+      lastI = i;
       n.next++;
     }
+    if (lastB) n.lastOff = lastB.off(lastI);
     return used;
   };
 
@@ -402,7 +410,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const nm = cstr(name);
       if (flags & O_CREAT) {
         const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
-        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false });
+        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
       }
       return openExisting(dir, nm, flags);
     }),
@@ -465,7 +473,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         walked = { dir, name: nm, ino: r.child };
         return -EOPNOTSUPP;
       }
-      return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false });
+      return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
     }),
     getdents64: guard((fd: number, buf: number, len: number): number => {
       const n = node(fd);
@@ -760,7 +768,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const mount = (c: LisafsClient): number => {
     const m = rpc(() => c.mount());
     if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
-    const n: Omit<VNode, 'since'> = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: [], next: 0, withStat: false, lastOff: 0n, eof: false };
+    const n: Omit<VNode, 'since'> = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false };
     n.open = rpc(() => c.openAt(n.control, 0)).fd;
     mounts.push({ c, root: n.control });
     return add(n);
