@@ -692,6 +692,13 @@ test('now_ns: CLOCK_REALTIME in ns as a BigInt', () => {
   assert.ok(b >= a);
 });
 
+test('the lisafs-only imports (getdents64_stat, openat_stat, walk) answer ENOSYS on a directfs host', () => {
+  const ENOSYS = 38;
+  assert.is(h.getdents64_stat(root, BUF, 4096), -ENOSYS, 'getdents64_stat');
+  assert.is(h.openat_stat(root, N1, 0, OUT), -ENOSYS, 'openat_stat');
+  assert.is(h.walk(root, N1, 2, BUF), -ENOSYS, 'walk');
+});
+
 test('openHostFds: lists open FDs, not the one used to list them', () => {
   const fds = openHostFds();
   assert.ok(fds.includes(root));

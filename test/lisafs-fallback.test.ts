@@ -215,31 +215,90 @@ for (const gofer of CHANNELS) {
     try {
       const c = fs.lisafs!;
       assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1 }, 'mount: Mount, the root opened for reading and stated');
-      // First stat of d/g: the directory d is walked to (it becomes a cached dentry with a control
-      // FD; it is opened for reading only when read), the leaf is stated by name from it with a
-      // Walk (whose control FD serves an open that follows at once, else goes back in the next
-      // batched Close); nothing else.
+      // First stat of d/g: one Walk of both names (the core's prefetch of an uncached path): d
+      // becomes a cached dentry with a control FD (opened for reading only when read), g a cached
+      // dentry with its stat (its control FD goes back in the next batched Close); nothing else.
       fs.stat('d/g');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 2 }, 'd: Walk; g: Walk');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 1 }, 'd/g: one Walk');
       // Cached (exclusive): no RPC at all.
       for (let i = 0; i < 50; i++) fs.stat('d/g');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 2 }, 'cached stats send nothing');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 1 }, 'cached stats send nothing');
       // A sibling: one more Walk (d is cached).
       fs.stat('d/h');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 3 });
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 2 });
       // A missing name: one Walk; then it is a cached negative entry.
       fails(() => fs.stat('d/none'), 'ENOENT');
       fails(() => fs.stat('d/none'), 'ENOENT');
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 4 }, 'negative entries are cached too');
-      assert.is(fs.rpcs, 7, 'Filesystem.rpcs counts every RPC, Mount included');
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 3 }, 'negative entries are cached too');
+      assert.is(fs.rpcs, 6, 'Filesystem.rpcs counts every RPC, Mount included');
       // The fallback goes over this same connection (no second gofer): the core looks the link up
       // (Walk), then the fallback sends one Walk from the root, the op, and a Close.
       fs.setxattr('lf', 'trusted.m', 'x', 0, { follow: false });
-      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 6, FSetXattr: 1, Close: 1 });
+      assert.equal(counts(fs), { Mount: 1, OpenAt: 1, FStat: 1, Walk: 5, FSetXattr: 1, Close: 1 });
       assert.is(c.rpcCounts.Mount, 1, 'no second Mount');
       assert.is(dec.decode(fs.getxattr('lf', 'trusted.m', { follow: false })), 'x');
     } finally {
       fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): an uncached path is one Walk (the core's prefetch), its components cached from the reply; a missing one, a symlink, "..", a file mid-path, a final open, a small FD budget`, () => {
+    const T = box();
+    mkdirSync(join(T, 'a', 'b', 'c'), { recursive: true });
+    writeFileSync(join(T, 'a', 'b', 'c', 'file.txt'), 'twelve bytes');
+    writeFileSync(join(T, 'a', 'x'), '');
+    symlinkSync('c', join(T, 'a', 'b', 'link'));
+    mkdirSync(join(T, 'o1', 'o2'), { recursive: true });
+    writeFileSync(join(T, 'o1', 'o2', 'o3.txt'), 'open me');
+    const delta = (fs: Filesystem, f: () => void): Record<string, number> => {
+      const a = counts(fs);
+      f();
+      const b = counts(fs);
+      const d: Record<string, number> = {};
+      for (const [k, v] of Object.entries(b)) if (v !== (a[k] ?? 0)) d[k] = v - (a[k] ?? 0);
+      return d;
+    };
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      const ino = lstatSync(join(T, 'a', 'b', 'c', 'file.txt')).ino;
+      assert.equal(delta(fs, () => assert.is(fs.stat('a/b/c/file.txt').size, 12n)), { Walk: 1 }, 'four names, one Walk');
+      assert.equal(delta(fs, () => {
+        assert.is(fs.stat('a/b/c').mode & 0o170000, 0o040000);
+        assert.is(fs.stat('a/b').mode & 0o170000, 0o040000);
+        assert.is(fs.stat('a/b/c/file.txt').size, 12n);
+      }), {}, 'every component cached');
+      // A missing component: the Walk stops there, the name is cached as missing.
+      assert.equal(delta(fs, () => fails(() => fs.stat('a/b/zz/q/r'), 'ENOENT')), { Walk: 1 });
+      assert.equal(delta(fs, () => fails(() => fs.stat('a/b/zz/q/r'), 'ENOENT')), {}, 'negative entry cached');
+      // A symlink mid-path: the Walk stops at it; the core reads it (ReadLinkAt on the control FD
+      // the Walk returned) and goes on in the cache.
+      assert.equal(delta(fs, () => assert.is(fs.stat('a/b/link/file.txt').ino, BigInt(ino))), { Walk: 1, ReadLinkAt: 1 });
+      // A symlink read with no walk just before it (its target cached: readlink of the dentry)
+      // walks to it as before.
+      symlinkSync('file.txt', join(T, 'a', 'b', 'c', 'l2'));
+      assert.is(fs.readlink('a/b/c/l2'), 'file.txt');
+      // "..": the run stops before it (resolved in the tree), the rest is looked up after it.
+      mkdirSync(join(T, 'e1', 'e2'), { recursive: true });
+      writeFileSync(join(T, 'e1', 'e2', 'f'), 'f');
+      assert.equal(delta(fs, () => assert.is(fs.stat('e1/e2/../e2/f').size, 1n)), { Walk: 2 }, 'e1/e2, then f');
+      // A file mid-path: ENOTDIR, as without the prefetch.
+      fails(() => fs.stat('a/x/y'), 'ENOTDIR', 'a/x/y');
+      fails(() => fs.stat('a/x/y/z'), 'ENOTDIR', 'a/x/y/z');
+      // A final name that is opened: its own lookup (WalkOpen) after one Walk of the directories.
+      assert.equal(delta(fs, () => assert.is(dec.decode(fs.readFile('o1/o2/o3.txt')), 'open me')), { Walk: 1, WalkOpen: 1 });
+    } finally {
+      fs.unmount();
+    }
+    // An FD budget too small for a run: the names are looked up one by one, with the same results.
+    const small = mount(T, { mode: 'lisafs', gofer, limits: { hostFdBudget: 2 } });
+    try {
+      assert.is(small.stat('a/b/c/file.txt').size, 12n);
+      assert.ok((small.lisafs!.rpcCounts.Walk ?? 0) > 1, 'no prefetch over the budget');
+      assert.is(small.stat('a/b/link/file.txt').size, 12n);
+      fails(() => small.stat('a/b/zz/q/r'), 'ENOENT');
+    } finally {
+      small.unmount();
       rmSync(T, { recursive: true, force: true });
     }
   });

@@ -116,6 +116,10 @@ dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len);
  * host_openat_stat looks it up and opens it in one call). */
 enum { L_DIR_FD = 1u, L_OPEN_READ = 2u };
 werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how, dentry_t **out);
+/* At most this many names per dentry_prefetch (one host_walk). */
+#define PREFETCH_MAX 16
+void dentry_prefetch(dentry_t *dir, const char *names, uint32_t n);
+int dentry_can_prefetch(void);
 void dentry_ref(dentry_t *d);
 void dentry_open_count(dentry_t *d, int delta);
 void dentry_unref(dentry_t *d);

@@ -339,11 +339,13 @@ static void close_fds(dentry_t *d) {
   fdlist_remove(d);
 }
 
-/* Before taking one more host FD for a dentry: shed the least recently used sheddable
+/* Before taking one more host FD (n more) for a dentry: shed the least recently used sheddable
  * dentries' FDs until under budget. Dentries used by the current operation are kept. */
-static void budget_make_room(void) {
+static void budget_make_room_for(uint32_t n);
+static void budget_make_room(void) { budget_make_room_for(1); }
+static void budget_make_room_for(uint32_t n) {
   dentry_t *v = g_fd_tail;
-  while (g_counters[C_DENTRY_FDS] >= g_limits.host_fd_budget && v) {
+  while (g_counters[C_DENTRY_FDS] + n > g_limits.host_fd_budget && v) {
     dentry_t *prev = v->fd_prev;
     if (v->gen != g_op_gen) close_fds(v);
     v = prev;
@@ -970,6 +972,65 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
   meta_from_statx(d, &g_stx);
   *out = d;
   return 0;
+}
+
+static int g_no_walk; /* the host has no walk (ENOSYS): do not ask again */
+static l_walk_rec_t g_walk_recs[PREFETCH_MAX];
+
+/* Whether dentry_prefetch may help: exclusive mode and a host with walk (as far as known). */
+int dentry_can_prefetch(void) { return !g_no_walk && !g_shared; }
+
+/* Exclusive mode, a host with host_walk (lisafs: one Walk RPC for all): looks up the `n` names
+ * (each NUL-terminated, back to back in `names`) from dir, each in the directory found before
+ * it, and caches what the host found as lookups would: directories with their FD and stat,
+ * other files with their stat, the first missing name as a negative dentry. A walk about to
+ * look up those names one by one then finds them cached (stat-storm in lisafs mode: one Walk per
+ * uncached path instead of one per uncached component). A cache fill only: nothing is reported
+ * (the lookups that follow go to the host for what is not cached, and report its errors); it
+ * does nothing when the FD budget cannot take n more FDs.
+ * Preconditions: dir is a positive directory dentry with no cached child names[0]; each name
+ * passed check_name; 2 <= n <= PREFETCH_MAX. */
+void dentry_prefetch(dentry_t *dir, const char *names, uint32_t n) {
+  if (g_no_walk || g_shared || n > PREFETCH_MAX) return;
+  int32_t pfd;
+  if (dentry_dir_fd(dir, &pfd)) return;
+  budget_make_room_for(n);
+  if (g_counters[C_DENTRY_FDS] + n > g_limits.host_fd_budget) return;
+  int32_t k = SYS_SHED(host_walk(pfd, names, n, g_walk_recs));
+  if (k == -38) { /* ENOSYS */
+    g_no_walk = 1;
+    return;
+  }
+  if (k < 0) return;
+  if ((uint32_t)k > n) k = (int32_t)n;
+  for (int32_t i = 0; i < k; i++)
+    if (g_walk_recs[i].fd >= 0) g_counters[C_HOST_FDS]++; /* as dentry_host_open counts its FDs */
+  dentry_t *cur = dir;
+  const char *name = names;
+  for (int32_t i = 0; i < k; i++) {
+    l_walk_rec_t *r = &g_walk_recs[i];
+    uint32_t len = (uint32_t)strlen(name);
+    if (r->err == -2 && cur) { /* missing: the rest of the path cannot exist */
+      add_negative(cur, name, len);
+      break;
+    }
+    if (r->err || !cur || dentry_find(cur, name, len)) break; /* a host record we do not expect */
+    dentry_t *d = new_child(cur, name, len);
+    if (!d) break;
+    meta_from_statx(d, &r->stx);
+    d->gen = g_op_gen; /* the walk goes through it: not shed before it does */
+    cur = NULL;
+    if (d_is_dir(d) && r->fd >= 0) {
+      d->control_fd = r->fd;
+      r->fd = -1;
+      d->flags |= D_DIRPOS0;
+      note_fd(d);
+      cur = d; /* the next name is in this directory */
+    }
+    name += len + 1;
+  }
+  for (int32_t j = 0; j < k; j++) /* the FDs not cached (a stop above) */
+    if (g_walk_recs[j].fd >= 0) dentry_host_close(g_walk_recs[j].fd);
 }
 
 /* fd_readdir stat'ed the child `name` of dir (a directory or an entry of unknown type: see

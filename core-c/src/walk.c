@@ -25,6 +25,34 @@ werr_t check_name(const char *name, uint32_t len) {
   return 0;
 }
 
+static char g_pf_names[PREFETCH_MAX * 256];
+
+/* A lookup of `comp` in cur is about to miss: hands the run of plain names from comp on (up to
+ * PREFETCH_MAX, to the first "." or "..", without a final name that is created or opened: its
+ * lookup has its own host call) to dentry_prefetch, which caches them with one host call where
+ * the host has one (lisafs: one Walk RPC for an uncached path instead of one per component). */
+static void prefetch(dentry_t *cur, const char *comp, const char *end, uint32_t flags) {
+  char *out = g_pf_names;
+  uint32_t n = 0;
+  const char *p = comp;
+  while (n < PREFETCH_MAX) {
+    while (p < end && *p == '/') p++;
+    if (p == end) break;
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    uint32_t clen = (uint32_t)((slash ? slash : end) - p);
+    const char *q = p + clen;
+    while (q < end && *q == '/') q++;
+    if (q == end && (flags & (W_PARENT | W_OPEN_READ))) break;
+    if (check_name(p, clen)) break; /* "." or "..": resolved in the tree, not by the host */
+    memcpy(out, p, clen);
+    out[clen] = 0;
+    out += clen + 1;
+    n++;
+    p += clen;
+  }
+  if (n >= 2) dentry_prefetch(cur, g_pf_names, n);
+}
+
 /* Resolves `path` (len bytes, not NUL-terminated) from directory `start`.
  * flags: W_FOLLOW (follow a final symlink), W_PARENT (return the final component's directory
  * and name instead of looking it up), W_DIR (final must be a directory).
@@ -127,6 +155,7 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
 
     dentry_t *child;
     uint32_t how = !last ? L_DIR_FD : ((flags & W_OPEN_READ) && !trailing) ? L_OPEN_READ : 0u;
+    if (dentry_can_prefetch() && !dentry_find(cur, comp, clen)) prefetch(cur, comp, end, flags);
     e = dentry_lookup(cur, comp, clen, how, &child);
     if (e) return e;
 

@@ -344,6 +344,7 @@ export const HOSTFD_SIGNATURES: Readonly<Record<string, readonly [string, string
   getdents64: ['i32 i32 i32', 'i32'],
   getdents64_stat: ['i32 i32 i32', 'i32'],
   openat_stat: ['i32 i32 i32 i32', 'i32'],
+  walk: ['i32 i32 i32 i32', 'i32'],
   lseek: ['i32 i64 i32', 'i64'],
   mkdirat: ['i32 i32 i32', 'i32'],
   mknodat: ['i32 i32 i32 i32', 'i32'],
@@ -382,6 +383,7 @@ export interface HostImports {
   /** Entries with their lstat (imports.h): not a libc call, so -ENOSYS here (the lisafs backend serves it). */
   getdents64_stat(fd: number, buf: number, len: number): number;
   openat_stat(dirfd: number, name: number, flags: number, out: number): number;
+  walk(dirfd: number, names: number, n: number, out: number): number;
   lseek(fd: number, off: bigint, whence: number): bigint;
   mkdirat(dirfd: number, name: number, mode: number): number;
   mknodat(dirfd: number, name: number, mode: number, dev: number): number;
@@ -453,6 +455,10 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
 
     openat_stat(_dirfd, _name, _flags, _out) {
       return -ENOSYS; // directfs stats first (statx) so that a device is never opened, then opens
+    },
+
+    walk(_dirfd, _names, _n, _out) {
+      return -ENOSYS; // directfs would make the same statx or openat per name (core-c's host_walk)
     },
 
     lseek(fd, off, whence) {

@@ -38,6 +38,8 @@ const EOPNOTSUPP = 95, EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 2
 /** sizeof(l_dirent_stat_t) of core-c/src/host/imports.h: the header before the name. */
 const DIRENT_STAT_HEAD = 16 + 256;
 const NO_DIRENTS = DirentBatch.empty;
+/* core-c's l_walk_rec_t: fd i32, err i32, struct statx (256 bytes). */
+const WALK_REC = 8 + 256;
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
 const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
 const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
@@ -200,7 +202,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   /* The walk stash: the core looks a name up (statx) and, when it opens the file, opens it right
    * after (openat of the same directory and name). statx is served by a Walk, which returns the
    * child's control FD with its stat; the FD is kept for exactly one import call, so that such
-   * an openat needs only OpenAt (2 RPCs per uncached open instead of 3). Any other import call
+   * an openat needs only OpenAt (2 RPCs per uncached open instead of 3). The walk import keeps
+   * its last name's the same way (a symlink the core reads next: ReadLinkAt, no second Walk;
+   * readlinkat takes it as openat does). Any other import call
    * that could touch a name releases it first (reads, writes, seeks, polls and clocks do not),
    * so a stashed FD never outlives the lookup it came from past a change of names. */
   let walked: { dir: VNode; name: Uint8Array; ino: InodeValue } | null = null;
@@ -481,6 +485,51 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!n.isDir) return -ENOTDIR;
       return fillDents(n, buf, len, false);
     }),
+    // A run of names the core has not cached (core-c's host_walk, for dentry_prefetch): one Walk
+    // RPC. A directory's record gets a node on its control FD (as openat of it would give);
+    // other types' control FDs are released (queued) and their records say fd -1; the first
+    // missing name's record says -ENOENT. Errors (ENOTDIR, EPERM for a block device, ...) are
+    // the Walk's: the core then looks the names up one by one.
+    walk: guard((dirfd: number, names: number, count: number, out: number): number => {
+      const dir = node(dirfd);
+      if (!dir) return dirfd < VFD_BASE ? real.walk(dirfd, names, count, out) : -EBADF;
+      dropWalked();
+      if (count < 1 || count > 64) return -EINVAL;
+      const list: Uint8Array[] = [];
+      let at = names >>> 0;
+      for (let i = 0; i < count; i++) {
+        const nm = cstr(at);
+        list.push(nm);
+        at += nm.length + 1;
+      }
+      const w = rpc(() => dir.c.walk(dir.control, list));
+      const recs = w.inodes.length + (w.status === 1 ? 1 : 0);
+      const o = zeroed(out, recs * WALK_REC);
+      if (o < 0) {
+        release(dir.c, ...w.inodes.map((i) => i.controlFD));
+        return o;
+      }
+      const v = mem.coreView;
+      let parent = dir;
+      w.inodes.forEach((ino, i) => {
+        let fd = -1;
+        if ((ino.stat.mode & S_IFMT) === S_IFDIR) {
+          fd = add({ c: dir.c, control: ino.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+          parent = node(fd)!;
+        } else if (i === w.inodes.length - 1) {
+          walked = { dir: parent, name: list[i]!, ino }; // for the readlinkat or openat that follows
+        } else {
+          release(dir.c, ino.controlFD);
+        }
+        v.setInt32(o + i * WALK_REC, fd, true);
+        encodeInto(Statx, ino.stat, coreU8(), o + i * WALK_REC + 8);
+      });
+      if (w.status === 1) {
+        v.setInt32(o + w.inodes.length * WALK_REC, -1, true);
+        v.setInt32(o + w.inodes.length * WALK_REC + 4, -ENOENT, true);
+      }
+      return recs;
+    }),
     getdents64_stat: guard((fd: number, buf: number, len: number): number => {
       const n = node(fd);
       if (!n) return fd < VFD_BASE ? real.getdents64_stat(fd, buf, len) : -EBADF;
@@ -546,10 +595,18 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     readlinkat: guard((dirfd: number, name: number, buf: number, len: number): number => {
       const nm = cstr(name);
       let target: Uint8Array;
+      const dir = node(dirfd);
+      const stashed = dir && nm.length > 0 ? takeWalked(dir, nm) : (dropWalked(), null);
       if (nm.length === 0) {
-        const n = node(dirfd);
-        if (!n) return -EBADF;
-        target = rpc(() => n.c.readLinkAt(n.control));
+        if (!dir) return -EBADF;
+        target = rpc(() => dir.c.readLinkAt(dir.control));
+      } else if (stashed) { // the symlink a walk just stopped at
+        try {
+          if ((stashed.stat.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
+          target = rpc(() => dir!.c.readLinkAt(stashed.controlFD));
+        } finally {
+          release(dir!.c, stashed.controlFD);
+        }
       } else {
         const w = walkOne(dirfd, name);
         if (typeof w === 'number') return w;
@@ -749,10 +806,10 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     now_ns: (): bigint => real.now_ns(),
   };
 
-  // Every import but statx and openat (which manage it) releases the walk stash first, except
+  // Every import but statx, openat and readlinkat (which manage it) releases the walk stash first, except
   // the data, seek, poll and clock calls: they change no name and are the hot path, where this
   // wrapper would cost a call and an argument array each time.
-  const keepsStash = new Set<string>(['statx', 'openat', 'preadv', 'pwritev', 'lseek', 'poll', 'now_ns']);
+  const keepsStash = new Set<string>(['statx', 'openat', 'readlinkat', 'preadv', 'pwritev', 'lseek', 'poll', 'now_ns']);
   for (const k of Object.keys(imports) as (keyof HostImports)[]) {
     if (keepsStash.has(k)) continue;
     const f = imports[k] as (...a: unknown[]) => unknown;

@@ -148,6 +148,20 @@ WFS_IMPORT(getdents64_stat) int32_t host_getdents64_stat(int32_t fd, void *buf, 
  * the lisafs backend serves it with one WalkOpen RPC instead of Walk + OpenAt; a directfs host
  * returns -ENOSYS (its statx comes first so that a device is never opened). */
 WFS_IMPORT(openat_stat) int32_t host_openat_stat(int32_t dirfd, const char *name, int32_t flags, l_statx_t *out);
+/* A record of host_walk: the lstat of one name and, for a directory, an FD on it (as openat
+ * with O_RDONLY|O_DIRECTORY would give). */
+typedef struct {
+  int32_t fd;  /* the directory's FD; -1 for any other type */
+  int32_t err; /* 0, or -ENOENT: this name is missing (then the last record; stx unset) */
+  l_statx_t stx;
+} l_walk_rec_t;
+/* Looks up `n` names (each NUL-terminated, back to back in `names`) from dirfd, each in the
+ * directory found before it, filling out[0..]: up to the first missing name (its record says
+ * -ENOENT), a symlink (its record is the last) or the last name. Returns the records filled,
+ * or -errno (ENOTDIR for a non-directory before the last name, EPERM for a block device, ...).
+ * Not a libc call: the lisafs backend serves the run with one Walk RPC; a directfs host returns
+ * -ENOSYS (it would make a statx or openat per name anyway). */
+WFS_IMPORT(walk) int32_t host_walk(int32_t dirfd, const char *names, uint32_t n, l_walk_rec_t *out);
 WFS_IMPORT(lseek) int64_t host_lseek(int32_t fd, int64_t off, int32_t whence);
 WFS_IMPORT(mkdirat) int32_t host_mkdirat(int32_t dirfd, const char *name, uint32_t mode);
 WFS_IMPORT(mknodat) int32_t host_mknodat(int32_t dirfd, const char *name, uint32_t mode, uint32_t dev);
