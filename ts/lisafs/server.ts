@@ -156,8 +156,9 @@ type Entry = ControlEntry | OpenEntry | BoundEntry;
 
 /** A handler's result: the response as a value (encoded by `handle`) and the FDs it donates. */
 type Out<N extends RequestName> = { resp: Resp<N>; fds?: number[] };
-/** Or the response's bytes, already in its wire layout (Getdents64, Getdents64Stat). */
-type Encoded = { encoded: Uint8Array };
+/** Or the response's bytes, already in its wire layout (the hot replies: FStat, Walk, WalkOpen,
+ * Getdents64, Getdents64Stat, written from the kernel's bytes without a decode and re-encode). */
+type Encoded = { encoded: Uint8Array; fds?: number[] };
 type Handlers = { [N in RequestName]?: (req: Req<N>) => Out<N> | Encoded };
 
 const SUPPORTED: readonly MessageName[] = (Object.keys(MESSAGES) as MessageName[]).filter((n) => n !== 'Error' && n !== 'Channel');
@@ -181,9 +182,9 @@ export class GoferConnection {
 
   /** Replies are encoded here (see Reply.payload). */
   private readonly encoder = new Encoder();
-  /** Getdents64 and Getdents64Stat replies are written here (see getdents). */
-  private dents = new Uint8Array(0);
-  private dentsView = new DataView(this.dents.buffer);
+  /** Hand-encoded replies (Encoded) are written here; valid until the next request. */
+  private rbuf = new Uint8Array(4096);
+  private rview = new DataView(this.rbuf.buffer);
   /** The listed directory's own statx bytes (its "." and ".." in a Getdents64Stat reply). */
   private readonly dotStat = new Uint8Array(144);
 
@@ -206,7 +207,12 @@ export class GoferConnection {
       const req = decode(def.req as Desc, payload);
       if (!req.ok) return errorReply(EIO);
       const out = h.call(this, req.value) as Out<RequestName> | Encoded;
-      if ('encoded' in out) return { mid, payload: out.encoded, fds: [] };
+      if ('encoded' in out) {
+        const efds = out.fds ?? [];
+        if (out.encoded.length <= MAX_MESSAGE_SIZE) return { mid, payload: out.encoded, fds: efds };
+        for (const f of efds) sys.close(f);
+        return errorReply(EIO);
+      }
       const fds = out.fds ?? [];
       let bytes: Uint8Array;
       try {
@@ -304,12 +310,9 @@ export class GoferConnection {
     if (count < 0) ok(sys.lseek(o.host, 0n, SEEK_SET));
     const budget = Math.min(Math.abs(count), MAX_MESSAGE_SIZE);
     const head = withStat ? 3 : 2; // [end u8] + the entry count (u16)
-    if (this.dents.length < budget + head) {
-      this.dents = new Uint8Array(budget + head);
-      this.dentsView = new DataView(this.dents.buffer);
-    }
-    const w = this.dents;
-    const wv = this.dentsView;
+    this.room(budget + head);
+    const w = this.rbuf;
+    const wv = this.rview;
     let at = head;
     let nOut = 0;
     let end = false;
@@ -423,20 +426,38 @@ export class GoferConnection {
     }
     return st;
   }
-  /** A control FD on host `fd` (from tryOpen, owned from here on: closed on failure) and its
-   * stat: an Inode as Walk returns it. Errors: EPERM (block device), host errors. */
-  private controlOf(fd: number): { controlFD: number; stat: StatxV } {
+  /** Makes rbuf hold at least n bytes (its contents are not kept). */
+  private room(n: number): void {
+    if (this.rbuf.length >= n) return;
+    this.rbuf = new Uint8Array(Math.max(n, 2 * this.rbuf.length));
+    this.rview = new DataView(this.rbuf.buffer);
+  }
+  /** Writes FDID `id` (the wire's u64) at rbuf[at]. */
+  private putId(at: number, id: number): void {
+    this.rview.setUint32(at, id >>> 0, true);
+    this.rview.setUint32(at + 4, Math.floor(id / 4294967296), true);
+  }
+  /** A control FD on host `fd` (from tryOpen, owned from here on: closed on failure), written as
+   * an Inode as Walk returns it at rbuf[at .. at+152]: its FDID, then the kernel's 144 statx
+   * bytes (the wire's Statx is their layout). Returns the FDID and the file's mode.
+   * Precondition: room(at + 152). Errors: EPERM (block device), host errors. */
+  private inodeAt(fd: number, at: number): { id: number; mode: number } {
     try {
-      const stat = this.stat(fd);
-      return { controlFD: this.newControl(fd, stat), stat };
+      ok(sys.statx(fd, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+      const st = sys.statxBytes();
+      const mode = st[28]! | (st[29]! << 8); // stx_mode
+      this.rbuf.set(st, at + 8);
+      const id = this.newControl(fd, mode);
+      this.putId(at, id);
+      return { id, mode };
     } catch (e) {
       sys.close(fd);
       throw e;
     }
   }
-  private newControl(fd: number, st: StatxV): number {
-    if ((st.mode & S_IFMT) === S_IFBLK) throw new Errno(EPERM);
-    return this.add({ kind: 'control', host: fd, type: st.mode & S_IFMT });
+  private newControl(fd: number, mode: number): number {
+    if ((mode & S_IFMT) === S_IFBLK) throw new Errno(EPERM);
+    return this.add({ kind: 'control', host: fd, type: mode & S_IFMT });
   }
 
   /** For `name`, just created in `dir` by the caller: opens it (`openIt`, which may also return
@@ -456,7 +477,7 @@ export class GoferConnection {
     try {
       fd = ok(openIt());
       const st = this.finishCreate(fd, uid, gid, perms);
-      const id = this.newControl(fd, st);
+      const id = this.newControl(fd, st.mode);
       return { controlFD: id, stat: st, host: fd };
     } catch (e) {
       if (fd >= 0) sys.close(fd);
@@ -473,7 +494,7 @@ export class GoferConnection {
       let donated = -1;
       try {
         const st = this.stat(fd);
-        const id = this.newControl(fd, st);
+        const id = this.newControl(fd, st.mode);
         donated = sys.dupCloexec(this.server.rootFd);
         return {
           resp: {
@@ -489,7 +510,11 @@ export class GoferConnection {
       }
     },
 
-    FStat: (req) => ({ resp: this.stat(this.anyFd(req.fd).host) }),
+    // The kernel's statx bytes are the wire's Statx: sent as they are (Encoded).
+    FStat: (req) => {
+      ok(sys.statx(this.anyFd(req.fd).host, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+      return { encoded: sys.statxBytes() };
+    },
 
     SetStat: (req) => {
       const c = this.control(req.fd);
@@ -533,9 +558,11 @@ export class GoferConnection {
     Walk: (req) => {
       for (const n of req.path) checkName(n);
       const start = this.dir(req.dirFD);
+      // Written by hand (Encoded): {status u8, inodes: u16 count + Inode (152 bytes) each}.
+      this.room(Math.min(3 + 152 * req.path.length, MAX_MESSAGE_SIZE + 152));
       const made: number[] = [];
-      const inodes: { controlFD: number; stat: StatxV }[] = [];
       let status = WALK_SUCCESS;
+      let at = 3;
       try {
         let cur = start.host;
         let curType = S_IFDIR;
@@ -546,10 +573,11 @@ export class GoferConnection {
             status = WALK_COMPONENT_DOES_NOT_EXIST;
             break;
           }
-          const ino = this.controlOf(ok(fd));
-          made.push(ino.controlFD);
-          inodes.push(ino);
-          curType = ino.stat.mode & S_IFMT;
+          if (at + 152 > MAX_MESSAGE_SIZE) throw new Errno(EIO); // a reply above the maximum
+          const ino = this.inodeAt(ok(fd), at);
+          made.push(ino.id);
+          at += 152;
+          curType = ino.mode & S_IFMT;
           if (curType === S_IFLNK) {
             status = WALK_COMPONENT_SYMLINK;
             break;
@@ -560,7 +588,9 @@ export class GoferConnection {
         this.drop(made);
         throw e;
       }
-      return { resp: { status, inodes } };
+      this.rbuf[0] = status;
+      this.rview.setUint16(1, made.length, true);
+      return { encoded: this.rbuf.subarray(0, at) };
     },
 
     WalkStat: (req) => {
@@ -752,22 +782,28 @@ export class GoferConnection {
     WalkOpen: (req) => {
       checkName(req.name);
       const d = this.dir(req.dirFD);
-      const child = this.controlOf(ok(this.tryOpen(d.host, req.name)));
-      if ((child.stat.mode & S_IFMT) !== S_IFREG) return { resp: { child, openFD: 0 } };
+      // Written by hand (Encoded): {child: Inode (152 bytes), openFD u64}.
+      this.room(160);
+      const child = this.inodeAt(ok(this.tryOpen(d.host, req.name)), 0);
+      const reply = (openFD: number, fds?: number[]): Encoded => {
+        this.putId(152, openFD);
+        return { encoded: this.rbuf.subarray(0, 160), ...(fds ? { fds } : {}) };
+      };
+      if ((child.mode & S_IFMT) !== S_IFREG) return reply(0);
       const flags = req.flags & (O_ACCMODE | O_TRUNC);
       try {
         // A read-only open shares the file description tryOpen opened readable, once F_SETFL has
         // cleared the O_NONBLOCK it was opened with (an O_PATH FD refuses F_SETFL with EBADF and
         // takes the reopen): a dup instead of a reopen through /proc/self/fd (~6 us in a
         // read-files profile). Nothing uses a regular file's control FD's offset or flags.
-        const c = this.control(child.controlFD);
+        const c = this.control(child.id);
         const o = flags === O_RDONLY && sys.fcntl(c.host, F_SETFL, 0) === 0
           ? this.openEntry(S_IFREG, flags, ok(sys.dupCloexec(c.host)))
           : this.openFrom(c, flags);
-        return { resp: { child, openFD: o.resp.openFD }, fds: o.fds };
+        return reply(o.resp.openFD, o.fds);
       } catch (e) {
-        if (e instanceof Errno) return { resp: { child, openFD: 0 } };
-        this.drop([child.controlFD]);
+        if (e instanceof Errno) return reply(0);
+        this.drop([child.id]);
         throw e;
       }
     },
