@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import {
   MESSAGES, NAME_BY_MID, MAX_MESSAGE_SIZE, HEADER_SIZE, Statx, Inode, CreateCommon, Dirent64, StatFS, Timespec,
   encode, decode, sizeOf, fixedSize, encodeRequest, decodeRequest, decodeResponse, encodeResponse,
-  LisafsDecodeError, LisafsEncodeError, DirentBatch, str, u32, array,
+  LisafsDecodeError, LisafsEncodeError, DirentBatch, InodeReply, str, u32, array,
 } from '../ts/lisafs/messages.js';
 import type { Desc, MessageName } from '../ts/lisafs/messages.js';
 
@@ -340,6 +340,39 @@ test('property: DirentBatch reads a Getdents64 / Getdents64Stat reply exactly as
     }
   }
   assert.is(DirentBatch.empty.length, 0);
+});
+
+test('property: InodeReply reads a Walk / WalkOpen reply exactly as decode does, and refuses what decode refuses', () => {
+  for (const [name, walkOpen] of [['Walk', false], ['WalkOpen', true]] as const) {
+    const desc = MESSAGES[name].resp as Desc;
+    fc.assert(
+      fc.property(arb(desc), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.nat(), (value, flips, cut) => {
+        const good = encode(desc, value as never);
+        const p = InodeReply.parse(good.slice(), walkOpen);
+        assert.ok(p instanceof InodeReply, `${name}: ${p instanceof LisafsDecodeError ? p.message : ''}`);
+        const r = p as InodeReply;
+        const v = value as { status?: number; inodes?: { controlFD: number; stat: { mode: number } }[]; child?: { controlFD: number; stat: { mode: number } }; openFD?: number };
+        const inodes = walkOpen ? [v.child!] : v.inodes!;
+        assert.is(r.length, inodes.length);
+        assert.is(r.status, walkOpen ? 0 : v.status);
+        assert.is(r.openFD, walkOpen ? v.openFD : 0);
+        inodes.forEach((ino, i) => {
+          assert.is(r.controlFD(i), ino.controlFD);
+          assert.is(r.mode(i), ino.stat.mode);
+          assert.equal(r.stat(i), encode(Statx, ino.stat as never), 'the Statx bytes');
+          assert.equal(r.inode(i), ino, 'decoded');
+        });
+        const mutated = good.slice();
+        for (const [at, val] of flips) mutated[at % mutated.length] = val;
+        const longer = new Uint8Array(good.length + 1);
+        longer.set(good);
+        for (const bytes of [mutated, good.slice(0, cut % good.length), longer]) {
+          assert.is(InodeReply.parse(bytes, walkOpen) instanceof InodeReply, decode(desc, bytes).ok, `${name}: parse and decode agree on ${bytes.length} bytes`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }
 });
 
 test.run();

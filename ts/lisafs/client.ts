@@ -16,7 +16,7 @@
  */
 
 import {
-  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, LisafsDecodeError, DirentBatch, Statx, Inode,
+  MESSAGES, MAX_MESSAGE_SIZE, NO_ID, decode, encode, Encoder, LisafsEncodeError, LisafsDecodeError, DirentBatch, InodeReply, Statx, Inode,
   StatFS, Dirent64, DirentStat,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
@@ -34,6 +34,17 @@ export type StatFSValue = Value<typeof StatFS>;
 export type Dirent64Value = Value<typeof Dirent64>;
 export type DirentStatValue = Value<typeof DirentStat>;
 export type Name = string | Uint8Array;
+
+/** The donated FDs a reply may carry (`max`, the message's count) that are open FDs; others
+ * are closed. The caller owns the result. */
+function keepFds(fds: readonly number[], max: number): number[] {
+  const out: number[] = [];
+  for (const f of fds) {
+    if (out.length < max && f >= 0 && sys.fcntl(f, F_GETFD, 0) >= 0) out.push(f);
+    else if (f >= 0) sys.close(f);
+  }
+  return out;
+}
 
 export interface ConnectOptions {
   /** 'worker' (a worker_thread, shared memory) or 'process' (a child process, socketpair). */
@@ -95,12 +106,7 @@ export class LisafsClient {
       for (const f of r.fds) sys.close(f);
       throw new LisafsError(EIO, `lisafs: malformed ${name} reply: ${d.error.message}`);
     }
-    const fds: number[] = [];
-    for (const f of r.fds) {
-      if (fds.length < def.respFds && f >= 0 && sys.fcntl(f, F_GETFD, 0) >= 0) fds.push(f);
-      else if (f >= 0) sys.close(f);
-    }
-    return { resp: d.value as Resp<N>, fds };
+    return { resp: d.value as Resp<N>, fds: keepFds(r.fds, def.respFds) };
   }
 
   /** An RPC up to its reply's bytes: encode, call, check that the reply is `name`'s (an Error
@@ -206,6 +212,12 @@ export class LisafsClient {
    * a symlink (its inode is the last one). Every returned inode has a new control FD. */
   walk(dirFD: number, names: readonly Name[]): { status: number; inodes: InodeValue[] } {
     return this.rpc('Walk', { dirFD, path: names.map(bytes) }).resp;
+  }
+
+  /** walk's reply read in place (InodeReply: each Statx as its 144 bytes), for a lookup's hot
+   * path. EIO for a malformed reply. */
+  walkReply(dirFD: number, names: readonly Name[]): InodeReply {
+    return this.inodes('Walk', { dirFD, path: names.map(bytes) }).reply;
   }
 
   /** WalkStat: stats along `names` (a leading '' also stats `dirFD`); no FDs are made. */
@@ -359,6 +371,23 @@ export class LisafsClient {
     const out: { child: InodeValue; fd: number; hostFd?: number } = { child: resp.child, fd: resp.openFD };
     if (fds[0] !== undefined) out.hostFd = fds[0];
     return out;
+  }
+
+  /** walkOpen's reply read in place (InodeReply: its one inode, `openFD`) and the donated host FD. */
+  walkOpenReply(dirFD: number, name: Name, flags: number): { reply: InodeReply; hostFd?: number } {
+    const r = this.inodes('WalkOpen', { dirFD, flags, name: bytes(name) });
+    return r.fds[0] !== undefined ? { reply: r.reply, hostFd: r.fds[0] } : { reply: r.reply };
+  }
+
+  /** A Walk / WalkOpen reply as an InodeReply on a copy of its bytes, and its donated FDs. */
+  private inodes<N extends 'Walk' | 'WalkOpen'>(name: N, req: Req<N>): { reply: InodeReply; fds: number[] } {
+    const r = this.send(name, req);
+    const p = InodeReply.parse(r.payload.slice(), name === 'WalkOpen');
+    if (p instanceof LisafsDecodeError) {
+      for (const f of r.fds) sys.close(f);
+      throw new LisafsError(EIO, `lisafs: malformed ${name} reply: ${p.message}`);
+    }
+    return { reply: p, fds: keepFds(r.fds, MESSAGES[name].respFds) };
   }
 
   /** Whether the gofer offers message `name` (true before Mount told). */

@@ -19,9 +19,9 @@
 
 import { readFileSync } from 'node:fs';
 import type { HostImports, HostMemory } from '../host/hostfd.js';
-import type { LisafsClient, StatxValue, InodeValue } from './client.js';
+import type { LisafsClient, StatxValue } from './client.js';
 import { LisafsError } from './client.js';
-import { encodeInto, Statx, DirentBatch } from './messages.js';
+import { encodeInto, Statx, DirentBatch, InodeReply } from './messages.js';
 import type { FallbackMount } from './fallback.js';
 
 export const VFD_BASE = 1 << 20;
@@ -40,6 +40,11 @@ const DIRENT_STAT_HEAD = 16 + 256;
 const NO_DIRENTS = DirentBatch.empty;
 /* core-c's l_walk_rec_t: fd i32, err i32, struct statx (256 bytes). */
 const WALK_REC = 8 + 256;
+/** A walked inode kept for the call that follows (see `walked`): its control FD and stx_mode. */
+interface Walked {
+  controlFD: number;
+  mode: number;
+}
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
 const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
 const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
@@ -182,6 +187,13 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     encodeInto(Statx, s, new Uint8Array(mem.coreMemory!.buffer), o);
     return 0;
   };
+  /** The same from a Statx as its 144 wire bytes (the kernel's own): copied as they are. */
+  const putStatxBytes = (out: number, b: Uint8Array): number => {
+    const o = zeroed(out, 256);
+    if (o < 0) return o;
+    new Uint8Array(mem.coreMemory!.buffer).set(b, o);
+    return 0;
+  };
 
   /** The iovecs of a data call as (memory bytes, offset, length) triples. */
   const iovecs = (memSel: number, iovs: number, n: number): { u8: Uint8Array; at: number; len: number }[] | number => {
@@ -207,19 +219,28 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * readlinkat takes it as openat does). Any other import call
    * that could touch a name releases it first (reads, writes, seeks, polls and clocks do not),
    * so a stashed FD never outlives the lookup it came from past a change of names. */
-  let walked: { dir: VNode; name: Uint8Array; ino: InodeValue } | null = null;
+  let walked: { dir: VNode; name: Uint8Array; ino: Walked } | null = null;
   const dropWalked = (): void => {
     if (walked) release(walked.dir.c, walked.ino.controlFD);
     walked = null;
   };
   /** The stashed inode if it is `name` in `dir` (ownership passes to the caller), else null
    * (and the stash is released). */
-  const takeWalked = (dir: VNode, name: Uint8Array): InodeValue | null => {
+  const takeWalked = (dir: VNode, name: Uint8Array): Walked | null => {
     const w = walked;
     walked = null;
     if (w && w.dir === dir && w.name.length === name.length && w.name.every((b, i) => b === name[i])) return w.ino;
     if (w) release(w.dir.c, w.ino.controlFD);
     return null;
+  };
+  /** The last inode of a Walk of one name, or null (released) when the name is missing. */
+  const lastWalked = (c: LisafsClient, w: InodeReply): Walked | null => {
+    if (w.status === 1 || w.length === 0) {
+      for (let i = 0; i < w.length; i++) release(c, w.controlFD(i));
+      return null;
+    }
+    const i = w.length - 1;
+    return { controlFD: w.controlFD(i), mode: w.mode(i) };
   };
 
   /** The lstat of `name` in `dir` into core `out` for a name the gofer makes no control FD for
@@ -234,16 +255,9 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * core's open flags. */
   const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
     const c = dir.c;
-    let ino = takeWalked(dir, name);
-    if (!ino) {
-      const w = rpc(() => c.walk(dir.control, [name]));
-      if (w.status === 1 || w.inodes.length === 0) {
-        release(c, ...w.inodes.map((i) => i.controlFD));
-        return -ENOENT;
-      }
-      ino = w.inodes[w.inodes.length - 1]!;
-    }
-    const type = ino.stat.mode & S_IFMT;
+    const ino = takeWalked(dir, name) ?? lastWalked(c, rpc(() => c.walkReply(dir.control, [name])));
+    if (!ino) return -ENOENT;
+    const type = ino.mode & S_IFMT;
     const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false };
     if (flags & O_PATH) return add(n);
     if (n.isLink) { // O_NOFOLLOW on a symlink
@@ -394,16 +408,11 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return r.failureMask ? -r.failureErrno : 0;
   };
 
-  const walkOne = (dirfd: number, name: number): { dir: VNode; child: number; stat: StatxValue } | number => {
+  const walkOne = (dirfd: number, name: number): { dir: VNode; child: number; mode: number } | number => {
     const dir = node(dirfd);
     if (!dir) return -EBADF;
-    const w = rpc(() => dir.c.walk(dir.control, [cstr(name)]));
-    const ino = w.inodes[w.inodes.length - 1];
-    if (w.status === 1 || !ino) {
-      release(dir.c, ...w.inodes.map((i) => i.controlFD));
-      return -ENOENT;
-    }
-    return { dir, child: ino.controlFD, stat: ino.stat };
+    const ino = lastWalked(dir.c, rpc(() => dir.c.walkReply(dir.control, [cstr(name)])));
+    return ino ? { dir, child: ino.controlFD, mode: ino.mode } : -ENOENT;
   };
 
   const imports: HostImports = {
@@ -436,20 +445,17 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!dir) return dirfd < VFD_BASE ? real.statx(dirfd, name, flags, mask, out) : -EBADF;
       const nm = cstr(name);
       if (nm.length === 0 && (flags & AT_EMPTY_PATH)) return putStatx(out, rpc(() => dir.c.fstat(dir.control)));
-      let w: { status: number; inodes: InodeValue[] };
+      let w: InodeReply;
       try {
-        w = rpc(() => dir.c.walk(dir.control, [nm]));
+        w = rpc(() => dir.c.walkReply(dir.control, [nm]));
       } catch (e) {
         if (!(e instanceof LisafsError && e.errno === EPERM)) throw e;
         return statNoControl(dir, nm, out);
       }
-      const ino = w.inodes[0];
-      if (w.status === 1 || !ino) {
-        release(dir.c, ...w.inodes.map((i) => i.controlFD));
-        return -ENOENT;
-      }
+      const ino = lastWalked(dir.c, w);
+      if (!ino) return -ENOENT;
       walked = { dir, name: nm, ino }; // for an openat that follows at once (see takeWalked)
-      return putStatx(out, ino.stat);
+      return putStatxBytes(out, w.stat(w.length - 1));
     }),
     // A lookup that opens (core-c's host_openat_stat): one WalkOpen. Not opened (not a regular
     // file, or its open failed): -EOPNOTSUPP with the stat, the walked child kept for the openat
@@ -459,25 +465,27 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!dir || !dir.c.offers('WalkOpen')) return -ENOSYS;
       dropWalked();
       const nm = cstr(name);
-      let r: { child: InodeValue; fd: number; hostFd?: number };
+      let r: { reply: InodeReply; hostFd?: number };
       try {
-        r = rpc(() => dir.c.walkOpen(dir.control, nm, flags & O_ACCMODE));
+        r = rpc(() => dir.c.walkOpenReply(dir.control, nm, flags & O_ACCMODE));
       } catch (e) {
         if (!(e instanceof LisafsError && e.errno === EPERM)) throw e;
         const st = statNoControl(dir, nm, out);
         return st < 0 ? st : -EOPNOTSUPP;
       }
-      const put = putStatx(out, r.child.stat);
+      const w = r.reply;
+      const control = w.controlFD(0);
+      const put = putStatxBytes(out, w.stat(0));
       if (put < 0) {
         if (r.hostFd !== undefined) real.close(r.hostFd);
-        release(dir.c, r.fd, r.child.controlFD);
+        release(dir.c, w.openFD, control);
         return put;
       }
-      if (r.fd === 0) { // not opened (nothing donated then)
-        walked = { dir, name: nm, ino: r.child };
+      if (w.openFD === 0) { // not opened (nothing donated then)
+        walked = { dir, name: nm, ino: { controlFD: control, mode: w.mode(0) } };
         return -EOPNOTSUPP;
       }
-      return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+      return add({ c: dir.c, control, open: w.openFD, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
     }),
     getdents64: guard((fd: number, buf: number, len: number): number => {
       const n = node(fd);
@@ -502,31 +510,34 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         list.push(nm);
         at += nm.length + 1;
       }
-      const w = rpc(() => dir.c.walk(dir.control, list));
-      const recs = w.inodes.length + (w.status === 1 ? 1 : 0);
+      const w = rpc(() => dir.c.walkReply(dir.control, list));
+      const recs = w.length + (w.status === 1 ? 1 : 0);
       const o = zeroed(out, recs * WALK_REC);
       if (o < 0) {
-        release(dir.c, ...w.inodes.map((i) => i.controlFD));
+        for (let i = 0; i < w.length; i++) release(dir.c, w.controlFD(i));
         return o;
       }
       const v = mem.coreView;
+      const u8 = coreU8();
       let parent = dir;
-      w.inodes.forEach((ino, i) => {
+      for (let i = 0; i < w.length; i++) {
+        const control = w.controlFD(i);
+        const mode = w.mode(i);
         let fd = -1;
-        if ((ino.stat.mode & S_IFMT) === S_IFDIR) {
-          fd = add({ c: dir.c, control: ino.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+        if ((mode & S_IFMT) === S_IFDIR) {
+          fd = add({ c: dir.c, control, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
           parent = node(fd)!;
-        } else if (i === w.inodes.length - 1) {
-          walked = { dir: parent, name: list[i]!, ino }; // for the readlinkat or openat that follows
+        } else if (i === w.length - 1) {
+          walked = { dir: parent, name: list[i]!, ino: { controlFD: control, mode } }; // for the readlinkat or openat that follows
         } else {
-          release(dir.c, ino.controlFD);
+          release(dir.c, control);
         }
         v.setInt32(o + i * WALK_REC, fd, true);
-        encodeInto(Statx, ino.stat, coreU8(), o + i * WALK_REC + 8);
-      });
+        u8.set(w.stat(i), o + i * WALK_REC + 8); // the kernel's statx bytes
+      }
       if (w.status === 1) {
-        v.setInt32(o + w.inodes.length * WALK_REC, -1, true);
-        v.setInt32(o + w.inodes.length * WALK_REC + 4, -ENOENT, true);
+        v.setInt32(o + w.length * WALK_REC, -1, true);
+        v.setInt32(o + w.length * WALK_REC + 4, -ENOENT, true);
       }
       return recs;
     }),
@@ -602,7 +613,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         target = rpc(() => dir.c.readLinkAt(dir.control));
       } else if (stashed) { // the symlink a walk just stopped at
         try {
-          if ((stashed.stat.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
+          if ((stashed.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
           target = rpc(() => dir!.c.readLinkAt(stashed.controlFD));
         } finally {
           release(dir!.c, stashed.controlFD);
@@ -611,7 +622,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         const w = walkOne(dirfd, name);
         if (typeof w === 'number') return w;
         try {
-          if ((w.stat.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
+          if ((w.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
           target = rpc(() => w.dir.c.readLinkAt(w.child));
         } finally {
           release(w.dir.c, w.child);
