@@ -261,7 +261,22 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     assert.is(c.pwrite(nf.fd, 0, b('fresh')), 5);
     assert.is(readFileSync(join(dir, 'new.txt'), 'utf8'), 'fresh');
     assert.is(hostPread(nf.hostFd!, 10), 'fresh');
+    assert.is(c_fcntl(nf.hostFd!, F_GETFL, 0) & (O_ACCMODE | O_NONBLOCK), O_RDWR, 'donated read-write, blocking');
     c_close(nf.hostFd!);
+    // Created with the access asked for: a write-only file's FDs write, cannot read; the control
+    // FD still stats it and opens it for reading.
+    const wo = c.openCreateAt(root.controlFD, 'wo.txt', O_WRONLY, 0o400);
+    assert.is(c_fcntl(wo.hostFd!, F_GETFL, 0) & (O_ACCMODE | O_NONBLOCK), O_WRONLY, 'donated write-only, blocking');
+    assert.is(c.pwrite(wo.fd, 0, b('wx')), 2);
+    throwsErrno(() => c.pread(wo.fd, 0, 2), EBADF, 'read on the write-only open FD');
+    assert.is(c.fstat(wo.child.controlFD).size, 2n, 'the control FD stats it');
+    assert.is(wo.child.stat.mode & 0o7777, 0o400);
+    const wr = c.openAt(wo.child.controlFD, O_RDONLY);
+    assert.is(s(c.pread(wr.fd, 0, 10)), 'wx', 'reopened for reading from the control FD');
+    c_close(wo.hostFd!);
+    c_close(wr.hostFd!);
+    c.close([wo.child.controlFD, wo.fd, wr.fd]);
+    rmSync(join(dir, 'wo.txt'));
     throwsErrno(() => c.openCreateAt(root.controlFD, 'new.txt', O_RDWR, 0o644), EEXIST, 'create existing');
     throwsErrno(() => c.openCreateAt(root.controlFD, 'a/b', O_RDWR, 0o644), EINVAL, 'create a/b');
     throwsErrno(() => c.openCreateAt(root.controlFD, '..', O_RDWR, 0o644), EINVAL, 'create ..');

@@ -379,10 +379,18 @@ export class LisafsClient {
     return r.fds[0] !== undefined ? { reply: r.reply, hostFd: r.fds[0] } : { reply: r.reply };
   }
 
-  /** A Walk / WalkOpen reply as an InodeReply on a copy of its bytes, and its donated FDs. */
-  private inodes<N extends 'Walk' | 'WalkOpen'>(name: N, req: Req<N>): { reply: InodeReply; fds: number[] } {
+  /** openCreateAt's reply read in place (InodeReply: the new file's inode, `openFD` its newFD)
+   * and the donated host FD. */
+  openCreateAtReply(dirFD: number, name: Name, flags: number, mode: number): { reply: InodeReply; hostFd?: number } {
+    const r = this.inodes('OpenCreateAt', { common: { dirFD, uid: NO_ID, gid: NO_ID, mode }, flags, name: bytes(name) });
+    return r.fds[0] !== undefined ? { reply: r.reply, hostFd: r.fds[0] } : { reply: r.reply };
+  }
+
+  /** A Walk reply, or a WalkOpen / OpenCreateAt one ({Inode, FDID}), as an InodeReply on a copy
+   * of its bytes, and its donated FDs. */
+  private inodes<N extends 'Walk' | 'WalkOpen' | 'OpenCreateAt'>(name: N, req: Req<N>): { reply: InodeReply; fds: number[] } {
     const r = this.send(name, req);
-    const p = InodeReply.parse(r.payload.slice(), name === 'WalkOpen');
+    const p = InodeReply.parse(r.payload.slice(), name !== 'Walk');
     if (p instanceof LisafsDecodeError) {
       for (const f of r.fds) sys.close(f);
       throw new LisafsError(EIO, `lisafs: malformed ${name} reply: ${p.message}`);

@@ -422,8 +422,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!dir) return dirfd < VFD_BASE ? real.openat(dirfd, name, flags, mode) : -EBADF;
       const nm = cstr(name);
       if (flags & O_CREAT) {
-        const r = rpc(() => dir.c.openCreateAt(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
-        return add({ c: dir.c, control: r.child.controlFD, open: r.fd, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+        const r = rpc(() => dir.c.openCreateAtReply(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
+        return add({ c: dir.c, control: r.reply.controlFD(0), open: r.reply.openFD, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
       }
       return openExisting(dir, nm, flags);
     }),

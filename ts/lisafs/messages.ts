@@ -808,7 +808,7 @@ export class DirentBatch {
 
 /**
  * The inodes of a Walk reply ({status u8, inodes: Inode[]}) or of a WalkOpen reply ({child:
- * Inode, openFD}) read in place: a lookup's hot path copies each Statx as its 144 bytes (the
+ * Inode, openFD}; OpenCreateAt's {child, newFD} has the same layout) read in place: a lookup's hot path copies each Statx as its 144 bytes (the
  * kernel's struct statx layout, which is what the core wants) instead of decoding it into an
  * object and encoding it back (~2-8 us per reply while V8 is still cold). `parse` checks the
  * layout once, as `decode` would (exact length, FDIDs below 2^53).
@@ -823,7 +823,7 @@ export class InodeReply {
     /** Byte offset of the first Inode. */
     private readonly base: number,
     readonly length: number,
-    /** WalkOpen: the open FD (0: not opened); Walk: 0. */
+    /** WalkOpen: the open FD (0: not opened); OpenCreateAt: newFD; Walk: 0. */
     readonly openFD: number,
   ) {}
 
