@@ -211,7 +211,8 @@ export class LisafsClient {
   /** Walk from directory control FD `dirFD`; status 0 success, 1 a name is missing, 2 stopped at
    * a symlink (its inode is the last one). Every returned inode has a new control FD. */
   walk(dirFD: number, names: readonly Name[]): { status: number; inodes: InodeValue[] } {
-    return this.rpc('Walk', { dirFD, path: names.map(bytes) }).resp;
+    const r = this.walkReply(dirFD, names);
+    return { status: r.status, inodes: Array.from({ length: r.length }, (_, i) => r.inode(i)) };
   }
 
   /** walk's reply read in place (InodeReply: each Statx as its 144 bytes), for a lookup's hot
@@ -233,9 +234,9 @@ export class LisafsClient {
   }
 
   openCreateAt(dirFD: number, name: Name, flags: number, mode: number, uid = NO_ID, gid = NO_ID): { child: InodeValue; fd: number; hostFd?: number } {
-    const { resp, fds } = this.rpc('OpenCreateAt', { common: { dirFD, uid, gid, mode }, flags, name: bytes(name) });
-    const out: { child: InodeValue; fd: number; hostFd?: number } = { child: resp.child, fd: resp.newFD };
-    if (fds[0] !== undefined) out.hostFd = fds[0];
+    const r = this.openCreateAtReply(dirFD, name, flags, mode, uid, gid);
+    const out: { child: InodeValue; fd: number; hostFd?: number } = { child: r.reply.inode(0), fd: r.reply.openFD };
+    if (r.hostFd !== undefined) out.hostFd = r.hostFd;
     return out;
   }
 
@@ -367,9 +368,9 @@ export class LisafsClient {
    * it with `flags` (O_ACCMODE, O_TRUNC): its control FD and stat, the open FD (0: not opened,
    * open it with openAt for the reason) and the donated host FD. EOPNOTSUPP unless offered. */
   walkOpen(dirFD: number, name: Name, flags: number): { child: InodeValue; fd: number; hostFd?: number } {
-    const { resp, fds } = this.rpc('WalkOpen', { dirFD, flags, name: bytes(name) });
-    const out: { child: InodeValue; fd: number; hostFd?: number } = { child: resp.child, fd: resp.openFD };
-    if (fds[0] !== undefined) out.hostFd = fds[0];
+    const r = this.walkOpenReply(dirFD, name, flags);
+    const out: { child: InodeValue; fd: number; hostFd?: number } = { child: r.reply.inode(0), fd: r.reply.openFD };
+    if (r.hostFd !== undefined) out.hostFd = r.hostFd;
     return out;
   }
 
@@ -381,8 +382,8 @@ export class LisafsClient {
 
   /** openCreateAt's reply read in place (InodeReply: the new file's inode, `openFD` its newFD)
    * and the donated host FD. */
-  openCreateAtReply(dirFD: number, name: Name, flags: number, mode: number): { reply: InodeReply; hostFd?: number } {
-    const r = this.inodes('OpenCreateAt', { common: { dirFD, uid: NO_ID, gid: NO_ID, mode }, flags, name: bytes(name) });
+  openCreateAtReply(dirFD: number, name: Name, flags: number, mode: number, uid = NO_ID, gid = NO_ID): { reply: InodeReply; hostFd?: number } {
+    const r = this.inodes('OpenCreateAt', { common: { dirFD, uid, gid, mode }, flags, name: bytes(name) });
     return r.fds[0] !== undefined ? { reply: r.reply, hostFd: r.fds[0] } : { reply: r.reply };
   }
 

@@ -8,7 +8,10 @@
  *  - `GoferConnection`: one client's FD table (FDIDs from 1, never reused) of control FDs, open
  *    FDs and bound-socket FDs, each owning one host FD; `handle(mid, payload)` decodes the request
  *    with the message table, runs its handler (real syscalls through ./sys.ts, relative to the
- *    parent's host FD, O_NOFOLLOW|O_CLOEXEC on every open by name) and encodes the reply.
+ *    parent's host FD, O_NOFOLLOW|O_CLOEXEC on every open by name) and encodes the reply (the
+ *    hot replies, FStat, Walk, WalkOpen, OpenCreateAt and the two Getdents64, are written by
+ *    their handlers straight from the kernel's bytes: `Encoded`; the gofer tests decode them
+ *    with the message table).
  *
  * Must never:
  *  - name a host file by path other than the mount root, /proc/self/fd, and "/proc/self/fd/N"
@@ -28,7 +31,7 @@ import { openRoot } from '../host/hostfd.js';
 import {
   MESSAGES, NAME_BY_MID, MAX_MESSAGE_SIZE, NO_ID, SETSTAT_ALLOWED, SETSTAT_MODE, SETSTAT_UID, SETSTAT_GID,
   SETSTAT_SIZE, SETSTAT_ATIME, SETSTAT_MTIME, WALK_SUCCESS, WALK_COMPONENT_DOES_NOT_EXIST, WALK_COMPONENT_SYMLINK,
-  Statx, Dirent64, DirentStat, decode, encode, Encoder, LisafsEncodeError,
+  Statx, decode, Encoder, LisafsEncodeError,
 } from './messages.js';
 import type { Desc, MessageName, RequestName, Req, Resp, Value } from './messages.js';
 import * as sys from './sys.js';
@@ -157,7 +160,8 @@ type Entry = ControlEntry | OpenEntry | BoundEntry;
 /** A handler's result: the response as a value (encoded by `handle`) and the FDs it donates. */
 type Out<N extends RequestName> = { resp: Resp<N>; fds?: number[] };
 /** Or the response's bytes, already in its wire layout (the hot replies: FStat, Walk, WalkOpen,
- * Getdents64, Getdents64Stat, written from the kernel's bytes without a decode and re-encode). */
+ * OpenCreateAt, Getdents64, Getdents64Stat, written from the kernel's bytes without a decode and
+ * re-encode). */
 type Encoded = { encoded: Uint8Array; fds?: number[] };
 type Handlers = { [N in RequestName]?: (req: Req<N>) => Out<N> | Encoded };
 
