@@ -47,7 +47,7 @@ interface Walked {
 }
 const O_ACCMODE = 3, O_CREAT = 0o100, O_TRUNC = 0o1000, O_DIRECTORY = 0o200000, O_PATH = 0o10000000;
 const AT_EMPTY_PATH = 0x1000, AT_REMOVEDIR = 0x200;
-const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
+const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFLNK = 0o120000, S_IFREG = 0o100000;
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
 // lisafs SetStat mask bits (Linux STATX_*)
 const M_MODE = 0x2, M_UID = 0x8, M_GID = 0x10, M_ATIME = 0x20, M_MTIME = 0x40, M_SIZE = 0x200;
@@ -103,6 +103,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const node = (fd: number): VNode | undefined => nodes.get(fd);
   /** UnlinkAt and RenameAt RPCs sent so far (either may remove a file's last name). */
   let removals = 0;
+  /** A node on control FD `control` of a file of `type` (S_IFMT bits), with open FD `open` (0:
+   * none) and donated host FD `hostFd` (-1: none). */
+  const vnode = (c: LisafsClient, control: number, type: number, open = 0, hostFd = -1): Omit<VNode, 'since'> => ({
+    c, control, open, hostFd, isDir: type === S_IFDIR, isLink: type === S_IFLNK,
+    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false,
+  });
   const add = (n: Omit<VNode, 'since'>): number => {
     const fd = nextVfd++;
     nodes.set(fd, { ...n, since: removals });
@@ -258,7 +264,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     const ino = takeWalked(dir, name) ?? lastWalked(c, rpc(() => c.walkReply(dir.control, [name])));
     if (!ino) return -ENOENT;
     const type = ino.mode & S_IFMT;
-    const n: Omit<VNode, 'since'> = { c, control: ino.controlFD, open: 0, hostFd: -1, isDir: type === S_IFDIR, isLink: type === S_IFLNK, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false };
+    const n = vnode(c, ino.controlFD, type);
     if (flags & O_PATH) return add(n);
     if (n.isLink) { // O_NOFOLLOW on a symlink
       release(c, n.control);
@@ -408,10 +414,15 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return r.failureMask ? -r.failureErrno : 0;
   };
 
+  /** The control FD and mode of `name` in dirfd: the stashed Walk's, else a Walk's. */
   const walkOne = (dirfd: number, name: number): { dir: VNode; child: number; mode: number } | number => {
     const dir = node(dirfd);
-    if (!dir) return -EBADF;
-    const ino = lastWalked(dir.c, rpc(() => dir.c.walkReply(dir.control, [cstr(name)])));
+    if (!dir) {
+      dropWalked();
+      return -EBADF;
+    }
+    const nm = cstr(name);
+    const ino = takeWalked(dir, nm) ?? lastWalked(dir.c, rpc(() => dir.c.walkReply(dir.control, [nm])));
     return ino ? { dir, child: ino.controlFD, mode: ino.mode } : -ENOENT;
   };
 
@@ -423,7 +434,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const nm = cstr(name);
       if (flags & O_CREAT) {
         const r = rpc(() => dir.c.openCreateAtReply(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
-        return add({ c: dir.c, control: r.reply.controlFD(0), open: r.reply.openFD, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+        return add(vnode(dir.c, r.reply.controlFD(0), S_IFREG, r.reply.openFD, r.hostFd ?? -1));
       }
       return openExisting(dir, nm, flags);
     }),
@@ -485,7 +496,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         walked = { dir, name: nm, ino: { controlFD: control, mode: w.mode(0) } };
         return -EOPNOTSUPP;
       }
-      return add({ c: dir.c, control, open: w.openFD, hostFd: r.hostFd ?? -1, isDir: false, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+      return add(vnode(dir.c, control, S_IFREG, w.openFD, r.hostFd ?? -1));
     }),
     getdents64: guard((fd: number, buf: number, len: number): number => {
       const n = node(fd);
@@ -525,7 +536,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         const mode = w.mode(i);
         let fd = -1;
         if ((mode & S_IFMT) === S_IFDIR) {
-          fd = add({ c: dir.c, control, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false });
+          fd = add(vnode(dir.c, control, S_IFDIR));
           parent = node(fd)!;
         } else if (i === w.length - 1) {
           walked = { dir: parent, name: list[i]!, ino: { controlFD: control, mode } }; // for the readlinkat or openat that follows
@@ -606,19 +617,12 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     readlinkat: guard((dirfd: number, name: number, buf: number, len: number): number => {
       const nm = cstr(name);
       let target: Uint8Array;
-      const dir = node(dirfd);
-      const stashed = dir && nm.length > 0 ? takeWalked(dir, nm) : (dropWalked(), null);
       if (nm.length === 0) {
-        if (!dir) return -EBADF;
-        target = rpc(() => dir.c.readLinkAt(dir.control));
-      } else if (stashed) { // the symlink a walk just stopped at
-        try {
-          if ((stashed.mode & S_IFMT) !== S_IFLNK) return -EINVAL;
-          target = rpc(() => dir!.c.readLinkAt(stashed.controlFD));
-        } finally {
-          release(dir!.c, stashed.controlFD);
-        }
-      } else {
+        dropWalked();
+        const n = node(dirfd);
+        if (!n) return -EBADF;
+        target = rpc(() => n.c.readLinkAt(n.control));
+      } else { // the symlink a walk just stopped at (the stash), else a Walk to it
         const w = walkOne(dirfd, name);
         if (typeof w === 'number') return w;
         try {
@@ -836,7 +840,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const mount = (c: LisafsClient): number => {
     const m = rpc(() => c.mount());
     if (m.rootHostFd !== undefined) real.close(m.rootHostFd);
-    const n: Omit<VNode, 'since'> = { c, control: m.root.controlFD, open: 0, hostFd: -1, isDir: true, isLink: false, dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false };
+    const n = vnode(c, m.root.controlFD, S_IFDIR);
     n.open = rpc(() => c.openAt(n.control, 0)).fd;
     mounts.push({ c, root: n.control });
     return add(n);

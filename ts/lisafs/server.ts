@@ -286,8 +286,12 @@ export class GoferConnection {
   // ---- host helpers ----------------------------------------------------------------------------
 
   private stat(fd: number): StatxV {
+    return decodeStatx(this.statBytes(fd));
+  }
+  /** The kernel's statx bytes of host `fd` (the wire's Statx layout; valid until the next statx). */
+  private statBytes(fd: number): Uint8Array {
     ok(sys.statx(fd, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
-    return decodeStatx(sys.statxBytes());
+    return sys.statxBytes();
   }
   /** Getdents64, and with `withStat` its extension Getdents64Stat: the entries from the
    * directory's position (after a rewind when count < 0) while their encoded size fits |count|
@@ -327,9 +331,8 @@ export class GoferConnection {
     };
     if (budget <= 2) return reply();
     // The directory's stat: "." and ".." carry it (withStat); plain entries its device.
-    const dirSt = this.stat(o.host);
     const dotStat = this.dotStat;
-    dotStat.set(sys.statxBytes(), 0);
+    dotStat.set(this.statBytes(o.host), 0);
     const buf = this.io;
     const dv = buf.dv;
     const u8 = buf.u8;
@@ -376,16 +379,13 @@ export class GoferConnection {
           w.set(isDots ? dotStat : sys.statxBytes(), at + 11 + len);
           lastOffAt = at;
         } else { // Dirent64: ino u64, devMinor u32, devMajor u32, off u64, type u8, name
-          let devMajor = dirSt.devMajor;
-          let devMinor = dirSt.devMinor;
-          if (!isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, u8.subarray(name, nameEnd), AT_SYMLINK_NOFOLLOW) === 0) {
-            const sv = sys.statxBytes();
-            devMajor = sv[136]! | (sv[137]! << 8) | (sv[138]! << 16) | (sv[139]! << 24);
-            devMinor = sv[140]! | (sv[141]! << 8) | (sv[142]! << 16) | (sv[143]! << 24);
-          }
+          // stx_dev_major, stx_dev_minor: statx bytes 136..143, the wire's devMinor, devMajor
+          // swapped; the entry's own for a directory or unknown type, else the directory's.
+          const dev = !isDots && (type === DT_DIR || type === DT_UNKNOWN) && sys.statx(o.host, u8.subarray(name, nameEnd), AT_SYMLINK_NOFOLLOW) === 0
+            ? sys.statxBytes() : dotStat;
           w.set(u8.subarray(rec, rec + 8), at);
-          wv.setUint32(at + 8, devMinor >>> 0, true);
-          wv.setUint32(at + 12, devMajor >>> 0, true);
+          w.set(dev.subarray(140, 144), at + 8);
+          w.set(dev.subarray(136, 140), at + 12);
           w.set(u8.subarray(rec + 8, rec + 16), at + 16);
           w[at + 24] = type;
           wv.setUint16(at + 25, len, true);
@@ -448,8 +448,7 @@ export class GoferConnection {
    * Precondition: room(at + 152). Errors: EPERM (block device), host errors. */
   private inodeAt(fd: number, at: number): { id: number; mode: number } {
     try {
-      ok(sys.statx(fd, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
-      const st = sys.statxBytes();
+      const st = this.statBytes(fd);
       const mode = st[28]! | (st[29]! << 8); // stx_mode
       this.rbuf.set(st, at + 8);
       const id = this.newControl(fd, mode);
@@ -517,8 +516,7 @@ export class GoferConnection {
 
     // The kernel's statx bytes are the wire's Statx: sent as they are (Encoded).
     FStat: (req) => {
-      ok(sys.statx(this.anyFd(req.fd).host, EMPTY_NAME, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
-      return { encoded: sys.statxBytes() };
+      return { encoded: this.statBytes(this.anyFd(req.fd).host) };
     },
 
     SetStat: (req) => {
