@@ -1548,6 +1548,39 @@ test('dentry limit: maxDentries 50 keeps counters().dentries bounded after a swe
 
 // ---- cache behaviour ---------------------------------------------------------------------------------
 
+test('cache (exclusive): a repeated deep stat resolves its directory part from the prefix cache, and eviction under it is seen', () => {
+  const b = makeBox();
+  try {
+    for (let d = 0; d < 30; d++) {
+      mkdirSync(join(b.R, `d${d}`, 's', 't'), { recursive: true });
+      writeFileSync(join(b.R, `d${d}`, 's', 't', 'f'), 'x'.repeat(d + 1));
+    }
+    // Few dentries: every sweep evicts the directories the previous one cached, so freed
+    // dentries' memory comes back as others while their paths are still remembered.
+    const fs = mount(b.R, { limits: { maxDentries: 12 } });
+    for (let round = 0; round < 3; round++) {
+      for (let d = 0; d < 30; d++) {
+        assert.is(fs.stat(`d${d}/s/t/f`).size, BigInt(d + 1), `round ${round} d${d}`);
+        assert.is(fs.stat(`d${d}/s/t/f`).size, BigInt(d + 1), `round ${round} d${d} again`);
+      }
+    }
+    const c = fs.counters();
+    assert.ok(c.evictions > 100, `stats alone evict (${c.evictions} evictions)`);
+    assert.ok(c.dentries <= 12 + 4, `dentries ${c.dentries} <= maxDentries + the last path's`);
+    fs.unmount();
+    const big = mount(b.R);
+    big.stat('d3/s/t/f');
+    const c0 = big.counters();
+    big.stat('d3/s/t/f');
+    const c1 = big.counters();
+    assert.is(c1.syscalls, c0.syscalls, 'no syscall');
+    assert.is(c1.hits - c0.hits, 2, 'two hits: the directory part (one probe) and the final name');
+    big.unmount();
+  } finally {
+    rmSync(b.T, { recursive: true, force: true });
+  }
+});
+
 test('cache (exclusive): a second stat of the same path makes no host syscall', withFs((fs, b) => {
   mkdirSync(join(b.R, 'a', 'b'), { recursive: true });
   writeFileSync(join(b.R, 'a', 'b', 'f'), 'x');

@@ -111,6 +111,11 @@ werr_t errno_from_linux(int32_t neg_errno);
 void dentry_init_tables(void);
 dentry_t *dentry_new_root(int32_t host_fd, werr_t *err);
 dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len);
+/* Bumped whenever a name leaves the dentry tree (unhashed: removed, renamed, evicted,
+ * invalidated) or a dentry is freed. Adding a name changes no existing resolution (lookups
+ * that found something found it before), nor does anything else in exclusive mode (a dentry's
+ * type and symlink target never change there), so walk.c's prefix cache is valid while this is. */
+extern uint64_t g_names_gen;
 /* dentry_lookup's `how`: L_DIR_FD, the child must be a directory with its FD open (a walk goes
  * through it); L_OPEN_READ, it is about to be opened read-only (a backend with
  * host_openat_stat looks it up and opens it in one call). */

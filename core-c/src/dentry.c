@@ -139,7 +139,10 @@ static void htab_insert(dentry_t *d) {
   g_hcount++;
 }
 
+uint64_t g_names_gen = 1;
+
 static void htab_remove(dentry_t *d) {
+  g_names_gen++; /* a name left the tree: remembered walk prefixes are stale (walk.c) */
   dentry_t **p = &g_htab[d->hash & (g_hcap - 1)];
   while (*p && *p != d) p = &(*p)->hnext;
   if (*p) {
@@ -417,6 +420,7 @@ static void unhash(dentry_t *d) {
 }
 
 static void free_dentry(dentry_t *d) {
+  g_names_gen++; /* its address may come back as another dentry (a root has no hash entry) */
   if (!(d->flags & D_NEGATIVE)) g_counters[C_DENTRIES]--;
   else g_neg_total--;
   d->flags |= D_DESTROYED;
@@ -513,12 +517,15 @@ void dentry_unref(dentry_t *d) {
   drain();
 }
 
-/* Positive new dentry under dir (refs 0, on the LRU). */
+/* Positive new dentry under dir (refs 0, on the LRU, pinned for the current operation). Past
+ * max_dentries the oldest unreferenced ones go now: lookups alone (a stat storm) release no
+ * reference, so waiting for the next unref would let the cache grow without bound. */
 static dentry_t *new_child(dentry_t *dir, const char *name, uint32_t len) {
   dentry_t *d = alloc_dentry(dir, name, len, 0);
   if (!d) return NULL;
   dentry_ref(dir);
   lru_push(d);
+  if (g_counters[C_DENTRIES] > g_limits.max_dentries) drain();
   return d;
 }
 
@@ -1157,6 +1164,8 @@ void dentry_note_exchanged(dentry_t *odir, const char *oname, uint32_t olen, den
   dentry_t *a = dentry_find(odir, oname, olen), *b = dentry_find(ndir, nname, nlen);
   if (a && (a->flags & D_NEGATIVE)) { detach(a); a = NULL; }
   if (b && (b->flags & D_NEGATIVE)) { detach(b); b = NULL; }
+  if (a) a->gen = g_op_gen; /* pinned across the moves (each may drain) */
+  if (b) b->gen = g_op_gen;
   if (a) move_dentry(a, ndir, nname, nlen);
   if (b) move_dentry(b, odir, oname, olen);
   dentry_meta_stale(odir);
@@ -1176,6 +1185,7 @@ void dentry_note_renamed(dentry_t *odir, const char *oname, uint32_t olen, dentr
     detach(d);
     d = NULL;
   }
+  if (d) d->gen = g_op_gen; /* pinned: detach(old) below drains, which must not evict it */
   dentry_t *old = dentry_find(ndir, nname, nlen);
   int known_absent = old && (old->flags & D_NEGATIVE);
   /* Two names of one inode: rename(2) does nothing at all. */

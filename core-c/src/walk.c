@@ -27,6 +27,60 @@ werr_t check_name(const char *name, uint32_t len) {
 
 static char g_pf_names[PREFETCH_MAX * 256];
 
+/* ---- the prefix cache ----------------------------------------------------------------------
+ * Exclusive mode remembers what the directory part of a path (every byte before its final
+ * component) resolved to from a given start: a repeated lookup (a resolver probing candidates,
+ * a build tool stat'ing its inputs) resolves it with one probe here instead of one dentry lookup
+ * per component. A prefix resolves the same way whatever the walk's flags (its components must
+ * be directories and its symlinks are always followed), so only the tree matters, and an entry
+ * is valid while g_names_gen is unchanged (see core.h). Shared mode never uses it: every
+ * component is revalidated against the host. 2-way set associative; prefixes longer than
+ * PC_BYTES are not remembered. */
+#define PC_SETS 2048
+#define PC_BYTES 96
+typedef struct {
+  uint64_t gen; /* g_names_gen when stored; 0: empty */
+  dentry_t *start, *dir;
+  uint32_t hash, depth, len;
+  char bytes[PC_BYTES];
+} pcent_t;
+static pcent_t g_pc[PC_SETS][2];
+
+static uint32_t pc_hash(const dentry_t *start, const char *p, uint32_t n) {
+  uint32_t h = (uint32_t)(uintptr_t)start * 0x9E3779B1u ^ n;
+  uint32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint32_t w;
+    memcpy(&w, p + i, 4);
+    h = (h ^ w) * 0x5BD1E995u;
+    h ^= h >> 13;
+  }
+  for (; i < n; i++) h = (h ^ (uint8_t)p[i]) * 0x01000193u;
+  return h ^ (h >> 16);
+}
+
+static pcent_t *pc_find(const dentry_t *start, const char *p, uint32_t n, uint32_t h) {
+  pcent_t *set = g_pc[h & (PC_SETS - 1)];
+  for (int i = 0; i < 2; i++) {
+    pcent_t *c = &set[i];
+    if (c->gen == g_names_gen && c->hash == h && c->start == start && c->len == n && memcmp(c->bytes, p, n) == 0)
+      return c;
+  }
+  return NULL;
+}
+
+static void pc_put(dentry_t *start, const char *p, uint32_t n, uint32_t h, dentry_t *dir, uint32_t depth) {
+  pcent_t *set = g_pc[h & (PC_SETS - 1)];
+  pcent_t *c = set[0].gen != g_names_gen ? &set[0] : set[1].gen != g_names_gen ? &set[1] : &set[(h >> 16) & 1];
+  c->gen = g_names_gen;
+  c->start = start;
+  c->dir = dir;
+  c->hash = h;
+  c->depth = depth;
+  c->len = n;
+  memcpy(c->bytes, p, n);
+}
+
 /* A lookup of `comp` in cur is about to miss: hands the run of plain names from comp on (up to
  * PREFETCH_MAX, to the first "." or "..", without a final name that is created or opened: its
  * lookup has its own host call) to dentry_prefetch, which caches them with one host call where
@@ -77,8 +131,36 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
   werr_t e;
   if (g_shared && (e = dentry_meta(cur))) return e; /* refresh the start (refreshStart) */
 
+  /* The prefix: path[0, plen), up to the final component at `final` in the buffer. Resolved
+   * from the cache, or remembered when the loop below arrives at `final` (it does so once,
+   * after every byte before it is resolved: symlink targets are placed before the component
+   * they replace). */
+  char *final = NULL;
+  uint32_t plen = len, phash = 0;
+  if (!g_shared) {
+    while (plen > 0 && path[plen - 1] == '/') plen--;
+    while (plen > 0 && path[plen - 1] != '/') plen--;
+    if (plen > 0 && plen <= PC_BYTES) {
+      phash = pc_hash(start, path, plen);
+      pcent_t *c = pc_find(start, path, plen, phash);
+      if (c) {
+        cur = c->dir;
+        depth = c->depth;
+        rest += plen;
+        dentry_touch(cur);
+        g_counters[C_HITS]++;
+      } else {
+        final = rest + plen;
+      }
+    }
+  }
+
   for (;;) {
     while (rest < end && *rest == '/') rest++;
+    if (rest == final) {
+      pc_put(start, path, plen, phash, cur, depth);
+      final = NULL;
+    }
     if (rest == end) { /* only slashes were left: the result is cur, a directory */
       w->d = cur;
       w->trailing_slash = 1;
