@@ -194,6 +194,10 @@ export class GoferConnection {
 
   constructor(private readonly server: GoferServer) {}
 
+  /** Host FDs in the table more than once (a read-only WalkOpen's open FD is its control FD):
+   * the number of extra entries per FD, so the FD is closed with its last entry. */
+  private readonly sharedHosts = new Map<number, number>();
+
   /** Host FDs this connection holds now (for leak checks). */
   get openEntries(): number {
     return this.table.size;
@@ -240,22 +244,32 @@ export class GoferConnection {
   /** Closes every host FD of the connection and frees its I/O buffer (it ended; `handle` must
    * not be called again). */
   closeAll(): void {
-    for (const e of this.table.values()) {
-      tracker?.(e.host, false);
-      sys.close(e.host);
-    }
+    for (const e of this.table.values()) this.release(e.host);
     this.table.clear();
     this.io.free();
   }
 
   // ---- FD table ------------------------------------------------------------------------------
 
-  private add(e: Entry): number {
+  /** Adds an entry owning e.host, or (`shared`) one more entry on a host FD the table holds. */
+  private add(e: Entry, shared = false): number {
     if (this.table.size >= MAX_FDS_PER_CONNECTION) throw new Errno(EMFILE);
     const id = this.nextId++;
     this.table.set(id, e);
-    tracker?.(e.host, true);
+    if (shared) this.sharedHosts.set(e.host, (this.sharedHosts.get(e.host) ?? 0) + 1);
+    else tracker?.(e.host, true);
     return id;
+  }
+  /** One entry on host `fd` is gone: the FD is closed with the last. */
+  private release(fd: number): void {
+    const n = this.sharedHosts.get(fd);
+    if (n !== undefined) {
+      if (n > 1) this.sharedHosts.set(fd, n - 1);
+      else this.sharedHosts.delete(fd);
+      return;
+    }
+    tracker?.(fd, false);
+    sys.close(fd);
   }
   private control(id: number): ControlEntry {
     const e = this.table.get(id);
@@ -641,9 +655,10 @@ export class GoferConnection {
       if ((flags & O_ACCMODE) === O_ACCMODE) throw new Errno(EINVAL);
       const perms = req.common.mode & 0o7777;
       // Created with the access asked for, as open(2) with O_CREAT (the creator's open is not
-      // checked against the new file's mode); the open FD is a dup of it, sharing its file
-      // description with the control FD (nothing uses a regular file's control FD's offset or
-      // flags). runsc creates read-only and reopens through /proc/self/fd: ~4 us more per file.
+      // checked against the new file's mode); the open entry shares that FD with the control
+      // entry (closed with the last of the two; nothing uses a regular file's control FD's
+      // offset or flags). runsc creates read-only and reopens through /proc/self/fd: ~4 us more
+      // per file.
       const fd = ok(sys.openat(d.host, req.name, O_CREAT | O_EXCL | (flags & O_ACCMODE) | O_NOFOLLOW | O_CLOEXEC, perms));
       const child = this.created(d, req.name, false, () => fd, req.common.uid, req.common.gid, perms);
       // Written by hand (Encoded), as WalkOpen's reply: {child: Inode (152 bytes), newFD u64}.
@@ -651,7 +666,7 @@ export class GoferConnection {
       this.rbuf.set(sys.statxBytes(), 8); // the stat `created` returned (see finishCreate)
       this.putId(0, child.controlFD);
       try {
-        const o = this.openEntry(S_IFREG, flags, ok(sys.dupCloexec(fd)));
+        const o = this.openEntry(S_IFREG, flags, fd, true);
         this.putId(152, o.resp.openFD);
         return { encoded: this.rbuf.subarray(0, 160), fds: o.fds ?? [] };
       } catch (e) {
@@ -804,13 +819,14 @@ export class GoferConnection {
       if ((child.mode & S_IFMT) !== S_IFREG) return reply(0);
       const flags = req.flags & (O_ACCMODE | O_TRUNC);
       try {
-        // A read-only open shares the file description tryOpen opened readable, once F_SETFL has
-        // cleared the O_NONBLOCK it was opened with (an O_PATH FD refuses F_SETFL with EBADF and
-        // takes the reopen): a dup instead of a reopen through /proc/self/fd (~6 us in a
-        // read-files profile). Nothing uses a regular file's control FD's offset or flags.
+        // A read-only open is the FD tryOpen opened readable, once F_SETFL has cleared the
+        // O_NONBLOCK it was opened with (an O_PATH FD refuses F_SETFL with EBADF and takes the
+        // reopen): the control and the open entry share it (closed with the last of the two)
+        // instead of a reopen through /proc/self/fd (~6 us in a read-files profile) or a dup.
+        // Nothing uses a regular file's control FD's offset or flags.
         const c = this.control(child.id);
         const o = flags === O_RDONLY && sys.fcntl(c.host, F_SETFL, 0) === 0
-          ? this.openEntry(S_IFREG, flags, ok(sys.dupCloexec(c.host)))
+          ? this.openEntry(S_IFREG, flags, c.host, true)
           : this.openFrom(c, flags);
         return reply(o.resp.openFD, o.fds);
       } catch (e) {
@@ -921,8 +937,7 @@ export class GoferConnection {
       const e = this.table.get(id);
       if (e === undefined) continue;
       this.table.delete(id);
-      tracker?.(e.host, false);
-      sys.close(e.host);
+      this.release(e.host);
     }
   }
 
@@ -941,17 +956,18 @@ export class GoferConnection {
     return this.openEntry(c.type, flags, ok(this.reopen(c.host, flags | extra)));
   }
 
-  /** Registers host `fd` (owned from here on: closed on failure) as an open FD of a file of
-   * `type` opened with `flags`, and donates a dup of it for the types the client reads and writes
-   * itself (regular files, FIFOs, character devices). */
-  private openEntry(type: number, flags: number, fd: number): Out<'OpenAt'> {
+  /** Registers host `fd` as an open FD of a file of `type` opened with `flags`: owned from here
+   * on (closed on failure), or (`shared`) one that another entry holds too (see sharedHosts).
+   * Donates a dup of it for the types the client reads and writes itself (regular files, FIFOs,
+   * character devices). */
+  private openEntry(type: number, flags: number, fd: number, shared = false): Out<'OpenAt'> {
     let donated = -1;
     try {
       if (type === S_IFREG || type === S_IFIFO || type === S_IFCHR) donated = sys.dupCloexec(fd);
-      const id = this.add({ kind: 'open', host: fd, type, flags });
+      const id = this.add({ kind: 'open', host: fd, type, flags }, shared);
       return { resp: { openFD: id }, fds: donated >= 0 ? [donated] : [] };
     } catch (e) {
-      sys.close(fd);
+      if (!shared) sys.close(fd);
       if (donated >= 0) sys.close(donated);
       throw e;
     }
