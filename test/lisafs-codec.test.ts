@@ -68,10 +68,10 @@ test('the table has every message of the reference with its MID (§5.2)', () => 
     ReadLinkAt: 19, Flush: 20, Connect: 21, UnlinkAt: 22, RenameAt: 23, Getdents64: 24, FGetXattr: 25, FSetXattr: 26,
     FListXattr: 27, FRemoveXattr: 28, BindAt: 29, Listen: 30, Accept: 31, ConnectWithCreds: 32, RenameAt2: 33,
     // Our extensions (docs/lisafs.md), outside gVisor's range.
-    WalkOpen: 0x8005, Getdents64Stat: 0x8018,
+    WalkOpen: 0x8005, Getdents64Stat: 0x8018, WalkGetdents64Stat: 0x8019,
   };
   assert.equal(Object.fromEntries(NAMES.map((n) => [n, MESSAGES[n].mid])), expected);
-  assert.is(NAME_BY_MID.size, 36, 'MIDs are unique');
+  assert.is(NAME_BY_MID.size, 37, 'MIDs are unique');
   assert.is(MAX_MESSAGE_SIZE, 2_093_056);
   assert.is(HEADER_SIZE, 8);
   // FDs a reply donates (socket channel: the client knows the count from the message type).

@@ -392,15 +392,52 @@ for (const gofer of CHANNELS) {
       lstatAll('d/a');
       lstatAll('d/b');
       const after = counts(fs);
-      // One reply each: it holds the whole listing and says nothing follows (no empty call).
-      assert.is(after.Getdents64Stat ?? 0, 2, `a and b listed with stats, one RPC each: ${JSON.stringify(after)}`);
-      assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 2, 'one Walk to open each of a and b, none for their 22 entries');
+      // One RPC each, which opens the directory and brings its whole listing (d's entries were
+      // read: a walk), saying nothing follows (no empty call); none for their 22 entries.
+      assert.is(after.WalkGetdents64Stat ?? 0, 2, `a and b opened and listed with stats, one RPC each: ${JSON.stringify(after)}`);
+      assert.is(after.Getdents64Stat ?? 0, 0, 'no listing RPC of its own');
+      assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 0, 'no Walk to open a or b, none for their entries');
       assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 0, 'listed through their control FDs: no OpenAt');
       // The learned entries are ordinary cached dentries: a change through the mount shows.
       fs.writeFile('d/a/f3', 'longer now');
       assert.is(fs.lstat('d/a/f3').size, 10n);
       fs.unlink('d/a/f4');
       fails(() => fs.lstat('d/a/f4'), 'ENOENT');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): a directory opened in a listed one comes with its first batch; a larger one continues with Getdents64Stat; a re-read lists every entry again`, () => {
+    const T = box();
+    mkdirSync(join(T, 'p', 'q', 'r'), { recursive: true });
+    for (let i = 0; i < 300; i++) writeFileSync(join(T, 'p', 'q', `entry-with-a-long-name-${i}`), '');
+    const want = ['.', '..', 'r', ...Array.from({ length: 300 }, (_, i) => `entry-with-a-long-name-${i}`)].sort();
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      fs.readdir('p'); // p's entries read: q comes with a batch when opened
+      const a = counts(fs);
+      // Opening q looks up a name p listed, so the core reads q with stats: the batch that came
+      // with q is the whole listing.
+      assert.equal(fs.readdir('p/q').map((e) => e.name).sort(), want, 'the listing');
+      const b = counts(fs);
+      assert.is((b.WalkGetdents64Stat ?? 0) - (a.WalkGetdents64Stat ?? 0), 1, `q opened with its batch: ${JSON.stringify(b)}`);
+      assert.is((b.Getdents64Stat ?? 0) - (a.Getdents64Stat ?? 0), 0, 'no listing RPC of its own');
+      assert.is((b.Getdents64 ?? 0) - (a.Getdents64 ?? 0), 0);
+      // Several batches: the directory is larger than one reply's budget (65536 bytes at 155 +
+      // name bytes per entry), and the rest follows through Getdents64Stat from where it stopped.
+      for (let i = 300; i < 700; i++) writeFileSync(join(T, 'p', 'q', 'r', `x${i}-${'n'.repeat(40)}`), '');
+      fs.readdir('p/q');
+      for (const e of fs.readdir('p/q')) if (e.name.startsWith('entry-with-a-long-name-1')) fs.lstat(`p/q/${e.name}`);
+      const c0 = counts(fs);
+      const names = fs.readdir('p/q/r').map((e) => e.name);
+      const c1 = counts(fs);
+      assert.is(names.length, 402, 'every entry of r, once');
+      assert.is(new Set(names).size, 402);
+      assert.is((c1.WalkGetdents64Stat ?? 0) - (c0.WalkGetdents64Stat ?? 0), 1, `r opened with its first batch: ${JSON.stringify(c1)}`);
+      assert.ok((c1.Getdents64Stat ?? 0) - (c0.Getdents64Stat ?? 0) >= 1, 'the rest through Getdents64Stat');
+      assert.equal(fs.readdir('p/q/r').map((e) => e.name).sort(), [...names].sort(), 'and again (a rewind)');
     } finally {
       fs.unmount();
       rmSync(T, { recursive: true, force: true });

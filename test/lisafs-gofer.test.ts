@@ -21,7 +21,7 @@ import type { InodeValue } from '../ts/lisafs/client.js';
 import { WorkerTransport, ProcessTransport } from '../ts/lisafs/channel.js';
 import {
   MESSAGES, NAME_BY_MID, encodeRequest, decode, WALK_SUCCESS, WALK_COMPONENT_DOES_NOT_EXIST, WALK_COMPONENT_SYMLINK,
-  SETSTAT_MODE, SETSTAT_SIZE, SETSTAT_MTIME, SETSTAT_ATIME, MAX_MESSAGE_SIZE, Statx,
+  SETSTAT_MODE, SETSTAT_SIZE, SETSTAT_MTIME, SETSTAT_ATIME, MAX_MESSAGE_SIZE, Statx, DirentBatch,
 } from '../ts/lisafs/messages.js';
 import type { Desc, RequestName } from '../ts/lisafs/messages.js';
 import { openHostFds } from '../ts/host/hostfd.js';
@@ -464,6 +464,52 @@ for (const channel of ['worker', 'process'] as Channel[]) {
     const fc = c.walk(d.controlFD, ['e1']).inodes[0]!;
     throwsErrno(() => c.getdents64Stat(fc.controlFD, 4096), ENOTDIR, 'on a file\'s control FD');
     c.close([d.controlFD, od.fd, fc.controlFD]);
+  });
+
+  T('WalkGetdents64Stat (our extension): a directory walked and its first listing batch in one RPC; other types walked only; errors as Walk', () => {
+    assert.ok(c.offers('WalkGetdents64Stat'), 'offered in Mount\'s list');
+    const nameOf = (b: DirentBatch, i: number): string => s(b.bytes.subarray(b.nameAt(i), b.nameAt(i) + b.nameLength(i)));
+    const names = (r: { batch: DirentBatch }): string[] => Array.from({ length: r.batch.length }, (_, i) => nameOf(r.batch, i)).sort();
+    const whole = c.walkGetdents64Stat(root.controlFD, 'plus', 65536);
+    assert.is(whole.mode & S_IFMT, S_IFDIR);
+    assert.ok(whole.listed && whole.batch.end, 'listed, all in one reply');
+    const ref = c.getdents64Stat(whole.controlFD, -65536);
+    assert.equal(names(whole), ref.dirents.map((e) => s(e.name)).sort(), 'the entries Getdents64Stat lists');
+    for (let i = 0; i < whole.batch.length; i++) {
+      const n = nameOf(whole.batch, i);
+      if (n === '.' || n === '..') continue;
+      const st = decode(Statx, whole.batch.bytes.subarray(whole.batch.statAt(i), whole.batch.statAt(i) + 144));
+      assert.ok(st.ok && st.value.ino === lstatSync(join(dir, 'plus', n), { bigint: true }).ino, `the lstat of ${n}`);
+    }
+    const own = decode(Statx, whole.stat);
+    assert.ok(own.ok && own.value.ino === BigInt(statSync(join(dir, 'plus')).ino), 'the child\'s own stat');
+    // A budget for a few entries: the rest through Getdents64Stat on the child's control FD,
+    // from where the first batch stopped.
+    const part = c.walkGetdents64Stat(root.controlFD, 'plus', 1000);
+    assert.ok(part.listed && !part.batch.end && part.batch.length > 0, 'a first batch that says more follows');
+    const rest: string[] = names(part);
+    for (;;) {
+      const r = c.getdents64Stat(part.controlFD, 65536);
+      rest.push(...r.dirents.map((e) => s(e.name)));
+      if (r.end) break;
+    }
+    assert.equal(rest.sort(), names(whole), 'every entry once');
+    // Not directories: walked, not listed.
+    for (const [name, type] of [['hello.txt', S_IFREG], ['link', S_IFLNK]] as const) {
+      const r = c.walkGetdents64Stat(root.controlFD, name, 65536);
+      assert.is(r.mode & S_IFMT, type, name);
+      assert.ok(!r.listed && r.batch.length === 0, `${name}: not listed`);
+      assert.is(c.fstat(r.controlFD).mode & S_IFMT, type, `${name}: its control FD works`);
+      c.close([r.controlFD]);
+    }
+    throwsErrno(() => c.walkGetdents64Stat(root.controlFD, 'nope', 65536), ENOENT, 'a missing name');
+    const fc = c.walk(root.controlFD, ['hello.txt']).inodes[0]!;
+    throwsErrno(() => c.walkGetdents64Stat(fc.controlFD, 'x', 65536), ENOTDIR, 'from a file');
+    throwsErrno(() => c.walkGetdents64Stat(999999, 'plus', 65536), EBADF, 'from an unknown FDID');
+    for (const bad of ['', '.', '..', 'a/b', 'nul\0byte']) {
+      throwsErrno(() => c.walkGetdents64Stat(root.controlFD, bad, 65536), EINVAL, `name ${JSON.stringify(bad)}`);
+    }
+    c.close([whole.controlFD, part.controlFD, fc.controlFD]);
   });
 
   T('setStat, fstatfs, xattrs', () => {

@@ -364,6 +364,29 @@ export class LisafsClient {
     return this.dirents('Getdents64Stat', dirFD, count);
   }
 
+  /** The extension WalkGetdents64Stat: Walk of one name and, when the child is a directory, its
+   * first Getdents64Stat batch (`count` as there; read in place, as getdents64StatBatch). The
+   * child's control FD and stx_mode; `listed` false when the gofer did not list it (not a
+   * directory, or not readable through its control FD). EIO for a malformed reply, EOPNOTSUPP
+   * unless offered. */
+  walkGetdents64Stat(dirFD: number, name: Name, count: number): { controlFD: number; mode: number; stat: Uint8Array; listed: boolean; batch: DirentBatch } {
+    const r = this.send('WalkGetdents64Stat', { dirFD, count, name: bytes(name) });
+    for (const f of r.fds) sys.close(f); // this reply donates none
+    const p = r.payload;
+    const bad = (why: string): never => {
+      throw new LisafsError(EIO, `lisafs: malformed WalkGetdents64Stat reply: ${why}`);
+    };
+    if (p.length < 155) bad(`${p.length} bytes`);
+    const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    const controlFD = dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296;
+    const b = DirentBatch.parse(p.slice(152), true);
+    if (b instanceof LisafsDecodeError) {
+      this.close([controlFD]); // the child's FD is the gofer's either way
+      return bad(b.message);
+    }
+    return { controlFD, mode: dv.getUint16(8 + 28, true), stat: p.slice(8, 152), listed: b.length > 0 || b.end, batch: b };
+  }
+
   /** The extension WalkOpen: Walk of one name and, when the child is a regular file, OpenAt of
    * it with `flags` (O_ACCMODE, O_TRUNC): its control FD and stat, the open FD (0: not opened,
    * open it with openAt for the reason) and the donated host FD. EOPNOTSUPP unless offered. */

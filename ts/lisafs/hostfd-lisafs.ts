@@ -65,6 +65,7 @@ interface VNode {
   withStat: boolean;     // directory: `pending` came from Getdents64Stat
   lastOff: bigint;       // directory: d_off of the last entry returned (0n: none yet)
   eof: boolean;          // directory: the listing has nothing after `pending`
+  listed: boolean;       // directory: its entries were read (a walk: its subdirectories come listed when opened)
   /** `removals` when this node was made: a file open across an UnlinkAt/RenameAt may have
    * lost its last name, so its close is sent at once (see close). */
   since: number;
@@ -107,7 +108,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * none) and donated host FD `hostFd` (-1: none). */
   const vnode = (c: LisafsClient, control: number, type: number, open = 0, hostFd = -1): Omit<VNode, 'since'> => ({
     c, control, open, hostFd, isDir: type === S_IFDIR, isLink: type === S_IFLNK,
-    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false,
+    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false, listed: false,
   });
   const add = (n: Omit<VNode, 'since'>): number => {
     const fd = nextVfd++;
@@ -257,11 +258,43 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return s ? putStatx(out, s) : -ENOENT;
   };
 
+  /** A directory opened in a directory whose entries were read (a walk, the core's readdirplus
+   * case): the Walk that opens it brings its first listing batch (WalkGetdents64Stat), which its
+   * first getdents64_stat from the start returns (a plain getdents64 or an lseek restarts the
+   * listing as usual). Null when the gofer does not offer it. */
+  const walkListed = (dir: VNode, name: Uint8Array): number | null => {
+    const c = dir.c;
+    if (!c.offers('WalkGetdents64Stat')) return null;
+    const r = rpc(() => c.walkGetdents64Stat(dir.control, name, 65536));
+    const n = vnode(c, r.controlFD, r.mode & S_IFMT);
+    if (n.isLink) {
+      release(c, n.control);
+      return -ELOOP;
+    }
+    if (!n.isDir) {
+      release(c, n.control);
+      return -ENOTDIR;
+    }
+    if (r.listed) {
+      n.pending = r.batch;
+      n.withStat = true;
+      n.eof = r.batch.end;
+      n.dirSeek = null;
+      n.listed = true;
+    }
+    return add(n);
+  };
+
   /** A lisafs node for an existing name (the stashed Walk, else a Walk from dir), following the
    * core's open flags. */
   const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
     const c = dir.c;
-    const ino = takeWalked(dir, name) ?? lastWalked(c, rpc(() => c.walkReply(dir.control, [name])));
+    const stashed = takeWalked(dir, name);
+    if (!stashed && dir.listed && (flags & O_DIRECTORY) && (flags & (O_ACCMODE | O_TRUNC | O_PATH)) === 0) {
+      const fd = walkListed(dir, name);
+      if (fd !== null) return fd;
+    }
+    const ino = stashed ?? lastWalked(c, rpc(() => c.walkReply(dir.control, [name])));
     if (!ino) return -ENOENT;
     const type = ino.mode & S_IFMT;
     const n = vnode(c, ino.controlFD, type);
@@ -311,6 +344,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     // reads through the control FD while the node has no open FD (one OpenAt fewer per directory
     // a walk lists); a control FD the gofer could only search (O_PATH) is EBADF: then open it.
     const fetch = (count: number): DirentBatch => {
+      n.listed = true;
       if (!withStat) return rpc(() => n.c.getdents64Batch(n.open, count));
       let r: DirentBatch;
       try {

@@ -204,6 +204,10 @@ export const MESSAGES = {
   // Walk of one name, then OpenAt of the child when it is a regular file (openFD 0: not opened).
   WalkOpen: msg(0x8005, struct({ dirFD: fdid, flags: u32, name: str }), struct({ child: Inode, openFD: fdid }), 1),
   Getdents64Stat: msg(0x8018, struct({ dirFD: fdid, count: i32, _pad0: pad(4) }), struct({ end: u8, dirents: array(DirentStat) })),
+  // Walk of one name and, when the child is a directory, its first Getdents64Stat batch (from
+  // its start, `count` as Getdents64Stat's): one RPC for a walk's step into a directory it then
+  // lists. No entries and end 0: the child was not listed (not a directory, or not readable).
+  WalkGetdents64Stat: msg(0x8019, struct({ dirFD: fdid, count: i32, _pad0: pad(4), name: str }), struct({ child: Inode, end: u8, dirents: array(DirentStat) })),
 } as const;
 
 export type MessageName = keyof typeof MESSAGES;

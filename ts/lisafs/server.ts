@@ -89,6 +89,8 @@ function noNul(b: Uint8Array): void {
 }
 
 const ascii = (s: string): Uint8Array => sys.bytesOf(s);
+/** A Getdents64Stat reply with no entries and end 0 (WalkGetdents64Stat's "not listed"). */
+const UNLISTED = new Uint8Array(3);
 const EMPTY_NAME = EMPTY;
 
 /** Called with (fd, true) once the gofer holds a host FD beyond one request (the mount root,
@@ -837,6 +839,33 @@ export class GoferConnection {
     },
 
     Getdents64Stat: (req) => ({ encoded: this.getdents(req.dirFD, req.count, true) }),
+
+    // Walk of one name and, for a directory, its first listing batch (a walk stepping into a
+    // directory it lists next): {child: Inode (152 bytes), then a Getdents64Stat reply}. A child
+    // that is not a directory, or that cannot be read (its control FD is O_PATH: EBADF), comes
+    // back unlisted (no entries, end 0); the client then lists it with Getdents64Stat.
+    WalkGetdents64Stat: (req) => {
+      checkName(req.name);
+      const d = this.dir(req.dirFD);
+      this.room(152);
+      const child = this.inodeAt(ok(this.tryOpen(d.host, req.name)), 0);
+      const inode = this.rbuf.slice(0, 152); // getdents() writes its reply at rbuf[0]
+      let listing: Uint8Array = UNLISTED;
+      if ((child.mode & S_IFMT) === S_IFDIR) {
+        try {
+          listing = this.getdents(child.id, Math.abs(req.count), true); // a fresh FD: at its start
+        } catch (e) {
+          if (!(e instanceof Errno)) {
+            this.drop([child.id]);
+            throw e;
+          }
+        }
+      }
+      const out = new Uint8Array(152 + listing.length);
+      out.set(inode, 0);
+      out.set(listing, 152);
+      return { encoded: out };
+    },
 
     FGetXattr: (req) => {
       const f = this.anyFd(req.fd);
