@@ -988,11 +988,13 @@ export class GoferConnection {
   /** Registers host `fd` as an open FD of a file of `type` opened with `flags`: owned from here
    * on (closed on failure), or (`shared`) one that another entry holds too (see sharedHosts).
    * Donates a dup of it for the types the client reads and writes itself (regular files, FIFOs,
-   * character devices). */
+   * character devices); EMFILE if that dup fails. */
   private openEntry(type: number, flags: number, fd: number, shared = false): Out<'OpenAt'> {
     let donated = -1;
     try {
-      if (type === S_IFREG || type === S_IFIFO || type === S_IFCHR) donated = sys.dupCloexec(fd);
+      // Out of FDs (EMFILE) is an error, not an open without a donated FD: the client flushes
+      // the FDs it has queued for closing and sends the request again.
+      if (type === S_IFREG || type === S_IFIFO || type === S_IFCHR) donated = ok(sys.dupCloexec(fd));
       const id = this.add({ kind: 'open', host: fd, type, flags }, shared);
       return { resp: { openFD: id }, fds: donated >= 0 ? [donated] : [] };
     } catch (e) {
