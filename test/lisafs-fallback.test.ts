@@ -384,18 +384,23 @@ for (const gofer of CHANNELS) {
           assert.is(e.ino, st.ino, `readdir ino of ${p}`);
         }
       };
-      // d is read plainly (nothing says its names will be looked up), and its entries are
-      // looked up by name: then d's subdirectories are read with their entries' stats.
+      // d is read plainly (nothing says its names will be looked up; its subdirectories a and b
+      // are stat'ed for their device, a Walk each); the first lookup of one of its names that
+      // misses (the file g) reads it again with its entries' stats, one RPC instead of a Walk per
+      // name; and d's subdirectories are read with their entries' stats.
+      const start = counts(fs);
       lstatAll('d');
       const before = counts(fs);
-      assert.is(before.Getdents64Stat ?? 0, 0, 'd itself: plain Getdents64');
+      assert.ok((before.Getdents64 ?? 0) > (start.Getdents64 ?? 0), 'd itself: plain Getdents64');
+      assert.is((before.Getdents64Stat ?? 0) - (start.Getdents64Stat ?? 0), 1, `then read once with stats: ${JSON.stringify(before)}`);
+      assert.is((before.Walk ?? 0) - (start.Walk ?? 0), 2, 'a Walk for each subdirectory, none for g');
       lstatAll('d/a');
       lstatAll('d/b');
       const after = counts(fs);
       // One RPC each, which opens the directory and brings its whole listing (d's entries were
       // read: a walk), saying nothing follows (no empty call); none for their 22 entries.
-      assert.is(after.WalkGetdents64Stat ?? 0, 2, `a and b opened and listed with stats, one RPC each: ${JSON.stringify(after)}`);
-      assert.is(after.Getdents64Stat ?? 0, 0, 'no listing RPC of its own');
+      assert.is((after.WalkGetdents64Stat ?? 0) - (before.WalkGetdents64Stat ?? 0), 2, `a and b opened and listed with stats, one RPC each: ${JSON.stringify(after)}`);
+      assert.is((after.Getdents64Stat ?? 0) - (before.Getdents64Stat ?? 0), 0, 'no listing RPC of its own');
       assert.is((after.Walk ?? 0) - (before.Walk ?? 0), 0, 'no Walk to open a or b, none for their entries');
       assert.is((after.OpenAt ?? 0) - (before.OpenAt ?? 0), 0, 'listed through their control FDs: no OpenAt');
       // The learned entries are ordinary cached dentries: a change through the mount shows.
@@ -403,6 +408,36 @@ for (const gofer of CHANNELS) {
       assert.is(fs.lstat('d/a/f3').size, 10n);
       fs.unlink('d/a/f4');
       fails(() => fs.lstat('d/a/f4'), 'ENOENT');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): ls -l of a directory of files: its listing, then one Getdents64Stat for the lstats, not a Walk per name`, () => {
+    const T = box();
+    mkdirSync(join(T, 'flat'));
+    for (let i = 0; i < 50; i++) writeFileSync(join(T, 'flat', `f${i}`), 'y'.repeat(i));
+    symlinkSync('f1', join(T, 'flat', 'ln'));
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      const a = counts(fs);
+      const names = fs.readdir('flat').map((e) => e.name).filter((n) => n !== '.' && n !== '..');
+      for (const n of names) {
+        const st = fs.lstat(`flat/${n}`);
+        const host = lstatSync(join(T, 'flat', n), { bigint: true });
+        assert.is(st.ino, host.ino, `ino of ${n}`);
+        assert.is(st.size, host.size, `size of ${n}`);
+        assert.is(st.mode, Number(host.mode), `mode of ${n}`);
+      }
+      fails(() => fs.lstat('flat/absent'), 'ENOENT');
+      const b = counts(fs);
+      assert.is(names.length, 51);
+      assert.is((b.Getdents64Stat ?? 0) - (a.Getdents64Stat ?? 0), 1, `the lstats: one listing with stats ${JSON.stringify(b)}`);
+      assert.ok((b.Walk ?? 0) - (a.Walk ?? 0) <= 2, 'no Walk per name (one to open flat, one for the absent name)');
+      // The entries are ordinary cached dentries: a change through the mount shows.
+      fs.writeFile('flat/f3', 'now longer');
+      assert.is(fs.lstat('flat/f3').size, 10n);
     } finally {
       fs.unmount();
       rmSync(T, { recursive: true, force: true });

@@ -63,6 +63,8 @@ enum {
   D_LISTED = 1u << 10,   /* directory: fd_readdir read it (lookups of its names may follow) */
   D_STATKIDS = 1u << 11, /* directory: the guest looked up names it had listed here (a walk), so
                           * its subdirectories are read with their entries' stats (readdirplus) */
+  D_STATSEEN = 1u << 12, /* directory: read with its entries' stats (a listing or relist() in
+                          * dentry.c), so a lookup that misses there need not read it again */
 };
 
 typedef struct dentry dentry_t;
@@ -105,6 +107,16 @@ static inline int d_type(const dentry_t *d) { return (int)(d->mode & L_S_IFMT); 
 static inline int d_is_dir(const dentry_t *d) { return d_type(d) == L_S_IFDIR; }
 static inline int d_is_reg(const dentry_t *d) { return d_type(d) == L_S_IFREG; }
 static inline int d_is_lnk(const dentry_t *d) { return d_type(d) == L_S_IFLNK; }
+
+/* The host_getdents64_stat record at buf[off] of the n bytes it returned, or NULL when it is not
+ * one the host would write (truncated, misaligned, a name past its end). */
+static inline const l_dirent_stat_t *dirent_stat_at(const uint8_t *buf, int32_t off, int32_t n) {
+  const l_dirent_stat_t *r = (const l_dirent_stat_t *)(buf + off);
+  if ((uint32_t)(n - off) < sizeof *r || r->d_reclen < sizeof *r + r->d_namlen + 1u || r->d_reclen % 8 ||
+      r->d_reclen > (uint32_t)(n - off))
+    return NULL;
+  return r;
+}
 
 /* dentry.c */
 werr_t errno_from_linux(int32_t neg_errno);

@@ -896,6 +896,8 @@ static werr_t lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t
   return 0;
 }
 
+static void relist(dentry_t *dir);
+
 /* Looks up `name` (len bytes, not necessarily NUL-terminated) in directory `dir`; *out = the
  * child (positive; no reference taken). how & L_DIR_FD: the caller will walk through the child,
  * so open it as a directory right away (one openat; its metadata is fetched lazily); how &
@@ -930,6 +932,16 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
         e = dentry_dir_fd(d, &fd);
         if (e) return e;
       }
+      *out = d;
+      return 0;
+    }
+  }
+  if (!g_shared && (dir->flags & (D_LISTED | D_STATSEEN)) == D_LISTED) {
+    relist(dir);
+    if ((d = dentry_find(dir, name, len)) && !(d->flags & D_NEGATIVE)) {
+      g_counters[C_HITS]++;
+      dentry_touch(d);
+      if (need_dir_fd && d_is_dir(d) && (e = dentry_dir_fd(d, &pfd))) return e;
       *out = d;
       return 0;
     }
@@ -979,6 +991,37 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
   meta_from_statx(d, &g_stx);
   *out = d;
   return 0;
+}
+
+static int g_no_relist; /* the host has no getdents64_stat (ENOSYS): do not ask again */
+static uint8_t g_relist_buf[16384] __attribute__((aligned(8)));
+
+/* A lookup is about to miss in dir, which the guest listed without its entries' stats (fd_readdir
+ * read it before anything showed its names would be looked up: the first directory of a walk).
+ * Reads it again with them (host getdents64_stat: in lisafs mode one RPC per batch instead of
+ * one Walk per name looked up next) and caches every entry as a listing with stats does
+ * (dentry_learn); once per directory (D_STATSEEN). A cache fill only: errors stop it quietly and
+ * the lookup goes to the host as usual. Exclusive mode. Precondition: dir is a positive
+ * directory dentry. */
+static void relist(dentry_t *dir) {
+  dir->flags |= D_STATSEEN;
+  int32_t fd;
+  if (g_no_relist || dentry_readable_dir_fd(dir, &fd)) return;
+  dir->gen = g_op_gen;
+  if (!(dir->flags & D_DIRPOS0) && SYS(host_lseek(fd, 0, 0)) < 0) return;
+  dir->flags &= ~(uint32_t)D_DIRPOS0;
+  for (;;) {
+    int32_t n = SYS_SHED(host_getdents64_stat(fd, g_relist_buf, sizeof g_relist_buf));
+    if (n == -38) g_no_relist = 1;
+    if (n <= 0) return;
+    for (int32_t off = 0; off < n;) {
+      const l_dirent_stat_t *r = dirent_stat_at(g_relist_buf, off, n);
+      if (!r) return;
+      off += r->d_reclen;
+      const char *name = (const char *)(r + 1);
+      if (!check_name(name, r->d_namlen)) dentry_learn(dir, name, r->d_namlen, &r->stx);
+    }
+  }
 }
 
 static int g_no_walk; /* the host has no walk (ENOSYS): do not ask again */

@@ -899,9 +899,8 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
     if (n == 0) break;
     for (int32_t off = 0; off < n && !e;) {
       if (plus) {
-        const l_dirent_stat_t *r = (const l_dirent_stat_t *)(g_dents + off);
-        if ((uint32_t)(n - off) < sizeof *r || r->d_reclen < sizeof *r + r->d_namlen + 1u || r->d_reclen % 8 ||
-            r->d_reclen > (uint32_t)(n - off)) {
+        const l_dirent_stat_t *r = dirent_stat_at(g_dents, off, n);
+        if (!r) {
           e = WASI_EIO;
           break;
         }
@@ -928,6 +927,7 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
       return e;
     }
   }
+  if (plus && start == 0) d->flags |= D_STATSEEN; /* every entry came with its stat (see relist) */
   snap_free(g->snap);
   g->snap = s;
   return 0;
