@@ -914,6 +914,10 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
    * hits count too: the listing itself caches subdirectories). */
   if (dir->flags & D_LISTED) dir->flags |= D_STATKIDS;
   dentry_t *d = dentry_find(dir, name, len);
+  if (!d && !g_shared && (dir->flags & (D_LISTED | D_STATSEEN)) == D_LISTED) {
+    relist(dir); /* listed without stats: read it again with them, once */
+    d = dentry_find(dir, name, len);
+  }
   if (d) {
     if (d->flags & D_NEGATIVE) {
       g_counters[C_HITS]++;
@@ -932,16 +936,6 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
         e = dentry_dir_fd(d, &fd);
         if (e) return e;
       }
-      *out = d;
-      return 0;
-    }
-  }
-  if (!g_shared && (dir->flags & (D_LISTED | D_STATSEEN)) == D_LISTED) {
-    relist(dir);
-    if ((d = dentry_find(dir, name, len)) && !(d->flags & D_NEGATIVE)) {
-      g_counters[C_HITS]++;
-      dentry_touch(d);
-      if (need_dir_fd && d_is_dir(d) && (e = dentry_dir_fd(d, &pfd))) return e;
       *out = d;
       return 0;
     }

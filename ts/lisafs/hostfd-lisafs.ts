@@ -258,43 +258,21 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     return s ? putStatx(out, s) : -ENOENT;
   };
 
-  /** A directory opened in a directory whose entries were read (a walk, the core's readdirplus
-   * case): the Walk that opens it brings its first listing batch (WalkGetdents64Stat), which its
-   * first getdents64_stat from the start returns (a plain getdents64 or an lseek restarts the
-   * listing as usual). Null when the gofer does not offer it. */
-  const walkListed = (dir: VNode, name: Uint8Array): number | null => {
-    const c = dir.c;
-    if (!c.offers('WalkGetdents64Stat')) return null;
-    const r = rpc(() => c.walkGetdents64Stat(dir.control, name, 65536));
-    const n = vnode(c, r.controlFD, r.mode & S_IFMT);
-    if (n.isLink) {
-      release(c, n.control);
-      return -ELOOP;
-    }
-    if (!n.isDir) {
-      release(c, n.control);
-      return -ENOTDIR;
-    }
-    if (r.listed) {
-      n.pending = r.batch;
-      n.withStat = true;
-      n.eof = r.batch.end;
-      n.dirSeek = null;
-      n.listed = true;
-    }
-    return add(n);
-  };
-
   /** A lisafs node for an existing name (the stashed Walk, else a Walk from dir), following the
-   * core's open flags. */
+   * core's open flags. A directory opened read-only in one whose entries were read (a walk, the
+   * core's readdirplus case) comes with its first listing batch in the Walk itself
+   * (WalkGetdents64Stat, when offered): its first getdents64_stat from the start returns it (a
+   * plain getdents64 or an lseek restarts the listing as usual). */
   const openExisting = (dir: VNode, name: Uint8Array, flags: number): number => {
     const c = dir.c;
-    const stashed = takeWalked(dir, name);
-    if (!stashed && dir.listed && (flags & O_DIRECTORY) && (flags & (O_ACCMODE | O_TRUNC | O_PATH)) === 0) {
-      const fd = walkListed(dir, name);
-      if (fd !== null) return fd;
+    let ino = takeWalked(dir, name);
+    let batch: DirentBatch | null = null;
+    if (!ino && dir.listed && (flags & O_DIRECTORY) && (flags & (O_ACCMODE | O_TRUNC | O_PATH)) === 0 && c.offers('WalkGetdents64Stat')) {
+      const r = rpc(() => c.walkGetdents64Stat(dir.control, name, 65536));
+      ino = { controlFD: r.controlFD, mode: r.mode };
+      if (r.listed) batch = r.batch;
     }
-    const ino = stashed ?? lastWalked(c, rpc(() => c.walkReply(dir.control, [name])));
+    ino ??= lastWalked(c, rpc(() => c.walkReply(dir.control, [name])));
     if (!ino) return -ENOENT;
     const type = ino.mode & S_IFMT;
     const n = vnode(c, ino.controlFD, type);
@@ -309,7 +287,16 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     }
     // A directory the core opens to walk through needs only its control FD: the open FD for
     // reading entries comes when it is first read (one gofer FD and one RPC fewer per level).
-    if (n.isDir && (flags & O_ACCMODE) === 0 && !(flags & O_TRUNC)) return add(n);
+    if (n.isDir && (flags & O_ACCMODE) === 0 && !(flags & O_TRUNC)) {
+      if (batch) { // the listing starts at this batch, not with a fetch from the start
+        n.pending = batch;
+        n.withStat = true;
+        n.eof = batch.end;
+        n.dirSeek = null;
+        n.listed = true;
+      }
+      return add(n);
+    }
     try {
       const o = rpc(() => c.openAt(n.control, flags & (O_ACCMODE | O_TRUNC)));
       n.open = o.fd;
