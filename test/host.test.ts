@@ -186,6 +186,32 @@ test('HostMemory: base is the buffer address; growth refreshes base, size and vi
   close(fd);
 });
 
+test('HostMemory: core memory is mapped writable when bound and as it grows; guest memory is left alone', () => {
+  // mincore(2) reports which pages of a range are resident: fresh wasm pages are not until
+  // touched, so a resident page nobody touched is one the prefault mapped.
+  const mincore = libc.func('int mincore(intptr_t addr, size_t len, _Out_ uint8_t *vec)') as (a: number, l: number, v: Uint8Array) => number;
+  const base = (m: WebAssembly.Memory): number => Number(koffi.address(new Uint8Array(m.buffer)));
+  const resident = (m: WebAssembly.Memory, from: number, to: number): number => {
+    const vec = new Uint8Array((to - from) / 4096);
+    assert.is(mincore(base(m) + from, to - from, vec), 0, 'mincore');
+    return vec.reduce((n, b) => n + (b & 1), 0);
+  };
+  const c = new WebAssembly.Memory({ initial: 2 });
+  const g = new WebAssembly.Memory({ initial: 2 });
+  assert.is(resident(c, 0, 2 * 65536), 0, 'fresh memory is not resident');
+  const m = new HostMemory(c, g);
+  assert.is(m.syncCore(), base(c));
+  assert.is(resident(c, 0, 2 * 65536), 32, 'bound core memory: all 32 pages');
+  c.grow(3);
+  assert.is(resident(c, 2 * 65536, 5 * 65536), 0, 'grown, not synced yet');
+  m.syncCore();
+  assert.is(resident(c, 0, 5 * 65536), 80, 'after growth: the new 48 pages too');
+  m.syncGuest();
+  g.grow(1);
+  m.syncGuest();
+  assert.is(resident(g, 0, 3 * 65536), 0, 'guest memory: never prefaulted');
+});
+
 test('HostMemory: ptr()/range() give base + offset for any offsets, colliding memo slots included', () => {
   const base = hm.syncCore();
   const offs: number[] = [];
