@@ -237,7 +237,7 @@ werr_t walk(dentry_t *start, const char *path, uint32_t len, uint32_t flags, wal
 
     dentry_t *child;
     uint32_t how = !last ? L_DIR_FD : ((flags & W_OPEN_READ) && !trailing) ? L_OPEN_READ : 0u;
-    if (dentry_can_prefetch() && !dentry_find(cur, comp, clen)) prefetch(cur, comp, end, flags);
+    if (!last && dentry_can_prefetch() && !dentry_find(cur, comp, clen)) prefetch(cur, comp, end, flags);
     e = dentry_lookup(cur, comp, clen, how, &child);
     if (e) return e;
 
