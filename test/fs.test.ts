@@ -750,6 +750,26 @@ test('readdir: a large directory (1000 entries) and non-UTF-8 names as bytes', w
   assert.is(e!.ino, fs.stat(raw).ino);
 }));
 
+test('readdir: a first listing of a directory of subdirectories (read again with stats where the host lists them) has each entry once, with its inode and type', withFs((fs, b) => {
+  const want = new Map<string, boolean>();
+  for (let i = 0; i < 60; i++) {
+    mkdirSync(join(b.R, 'tree', `sub-${i}`), { recursive: true });
+    want.set(`sub-${i}`, true);
+  }
+  for (let i = 0; i < 5; i++) {
+    writeFileSync(join(b.R, 'tree', `file-${i}`), 'x');
+    want.set(`file-${i}`, false);
+  }
+  const got = fs.readdir('tree').filter((e) => e.name !== '.' && e.name !== '..');
+  assert.is(got.length, want.size, 'no entry lost or repeated');
+  for (const e of got) {
+    assert.ok(want.has(e.name), `listed: ${e.name}`);
+    assert.is(e.type, want.get(e.name) ? 3 : 4, `type of ${e.name}`);
+    assert.is(e.ino, BigInt(statSync(join(b.R, 'tree', e.name)).ino), `ino of ${e.name}`);
+    assert.is(e.ino, fs.lstat(`tree/${e.name}`).ino, `readdir ino = lstat ino: ${e.name}`);
+  }
+}));
+
 // ---- open / close / read / write / seek ------------------------------------------------------------
 
 test('open: flags strings and O_* bits; create, truncate, exclusive', withFs((fs, b) => {

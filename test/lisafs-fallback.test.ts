@@ -384,16 +384,16 @@ for (const gofer of CHANNELS) {
           assert.is(e.ino, st.ino, `readdir ino of ${p}`);
         }
       };
-      // d is read plainly (nothing says its names will be looked up; its subdirectories a and b
-      // are stat'ed for their device, a Walk each); the first lookup of one of its names that
-      // misses (the file g) reads it again with its entries' stats, one RPC instead of a Walk per
-      // name; and d's subdirectories are read with their entries' stats.
+      // d is read plainly first (nothing says its names will be looked up); its batch shows two
+      // subdirectories, a and b, each to be stat'ed for its device (a Walk each), which costs more
+      // than one listing with stats, so it is read again that way, at once: no Walk for a, b or
+      // g; and d's subdirectories are read with their entries' stats.
       const start = counts(fs);
       lstatAll('d');
       const before = counts(fs);
       assert.ok((before.Getdents64 ?? 0) > (start.Getdents64 ?? 0), 'd itself: plain Getdents64');
       assert.is((before.Getdents64Stat ?? 0) - (start.Getdents64Stat ?? 0), 1, `then read once with stats: ${JSON.stringify(before)}`);
-      assert.is((before.Walk ?? 0) - (start.Walk ?? 0), 2, 'a Walk for each subdirectory, none for g');
+      assert.is((before.Walk ?? 0) - (start.Walk ?? 0), 0, 'no Walk for the subdirectories, none for g');
       lstatAll('d/a');
       lstatAll('d/b');
       const after = counts(fs);
@@ -408,6 +408,36 @@ for (const gofer of CHANNELS) {
       assert.is(fs.lstat('d/a/f3').size, 10n);
       fs.unlink('d/a/f4');
       fails(() => fs.lstat('d/a/f4'), 'ENOENT');
+    } finally {
+      fs.unmount();
+      rmSync(T, { recursive: true, force: true });
+    }
+  });
+
+  test(`lisafs (${gofer}): a listing stats its subdirectories by name while that costs less than a listing with stats`, () => {
+    const T = box();
+    // many: 40 subdirectories and 3 files, stat'ed by name 40 Walks, read with stats 1 RPC.
+    // few: 300 files and 2 subdirectories, 2 Walks against ~3 RPCs for a listing with stats.
+    for (let i = 0; i < 40; i++) mkdirSync(join(T, 'many', `s${i}`), { recursive: true });
+    for (let i = 0; i < 3; i++) writeFileSync(join(T, 'many', `f${i}`), 'm');
+    mkdirSync(join(T, 'few'));
+    for (let i = 0; i < 300; i++) writeFileSync(join(T, 'few', `f${i}`), 'f');
+    for (let i = 0; i < 2; i++) mkdirSync(join(T, 'few', `s${i}`));
+    const fs = mount(T, { mode: 'lisafs', gofer });
+    try {
+      for (const [dir, total, withStats, walks] of [['many', 43, 1, 0], ['few', 302, 0, 2]] as const) {
+        const a = counts(fs);
+        const entries = fs.readdir(dir).filter((e) => e.name !== '.' && e.name !== '..');
+        const b = counts(fs);
+        assert.is(entries.length, total, `${dir}: every entry`);
+        for (const e of entries) {
+          const host = lstatSync(join(T, dir, e.name), { bigint: true });
+          assert.is(e.ino, host.ino, `${dir}/${e.name}: d_ino`);
+          assert.is(e.type, host.isDirectory() ? 3 : 4, `${dir}/${e.name}: d_type`);
+        }
+        assert.is((b.Getdents64Stat ?? 0) - (a.Getdents64Stat ?? 0), withStats, `${dir}: listings with stats ${JSON.stringify(b)}`);
+        assert.is((b.Walk ?? 0) - (a.Walk ?? 0), walks, `${dir}: Walks (one per subdirectory stat'ed by name, one to open it) ${JSON.stringify(b)}`);
+      }
     } finally {
       fs.unmount();
       rmSync(T, { recursive: true, force: true });

@@ -855,14 +855,49 @@ static werr_t snap_entry(dirsnap_t *s, dentry_t *d, dentry_t *parent, int32_t fd
   return snap_add(s, name, len, type, ino, doff);
 }
 
+/* A plain listing's batch of n bytes in g_dents is about to be added, after *seen entries before
+ * it (counted on into *seen). True when the stats by name that snap_entry will make for it (of
+ * directories and unknown types) cost more than reading the listing again, from its start, with
+ * stats: one host call each against one per ~100 entries (a getdents64_stat record carries a
+ * 256-byte statx). So a directory of files with a few subdirectories stays plain and one of
+ * subdirectories does not (a node_modules: 136 Walks -> 2 RPCs in lisafs mode). */
+static int plain_stats_cost_more(int32_t n, uint32_t *seen) {
+  uint32_t to_stat = 0;
+  for (int32_t off = 0; off + 19 < n;) {
+    uint16_t reclen;
+    memcpy(&reclen, g_dents + off + 16, 2);
+    if (reclen < 24) break;
+    uint8_t t = g_dents[off + 18];
+    const char *nm = (const char *)g_dents + off + 19;
+    int dots = nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0));
+    if ((t == 0 || t == 4) && !dots) to_stat++;
+    (*seen)++;
+    off += reclen;
+  }
+  return to_stat > 1 + *seen / 100;
+}
+
+/* Empties s and puts fd back at host position `start`, to read the listing again. On failure
+ * frees s and returns the host error. */
+static werr_t snap_restart(dirsnap_t *s, int32_t fd, uint64_t start) {
+  s->count = s->len = s->next = 0;
+  int64_t r = SYS(host_lseek(fd, (int64_t)start, 0));
+  if (r < 0) {
+    snap_free(s);
+    return HOSTERR((int32_t)r);
+  }
+  return 0;
+}
+
 /* Reads the directory from host position `start` to its end into a fresh snapshot (lseek then
  * getdents64 until 0, as the seed's getDirentsLocked). Readdirplus: a directory whose parent's
  * (or its own earlier) listing was followed by lookups of the listed names (D_STATKIDS: a walk)
  * is read with its entries' stats when the host offers them (getdents64_stat: lisafs mode, one
  * RPC for many entries instead of one Walk per name), and passes the hint on to its
- * subdirectories; exclusive mode only (shared mode re-stats every lookup anyway).
- * Errors: host errors (EACCES for a directory we may only search), ENOMEM, EIO (a malformed
- * getdents64_stat record). */
+ * subdirectories; exclusive mode only (shared mode re-stats every lookup anyway). A plain
+ * listing switches to one with stats, from the start, when a batch shows that its stats by name
+ * would cost more (plain_stats_cost_more). Errors: host errors (EACCES for a directory we may
+ * only search), ENOMEM, EIO (a malformed getdents64_stat record). */
 static werr_t snap_load(gfd_t *g, uint64_t start) {
   dentry_t *d = g->d;
   int32_t fd;
@@ -885,11 +920,13 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
   d->flags &= ~(uint32_t)D_DIRPOS0;
   int plus = !g_shared && !g_no_dirent_stats && ((d->flags & D_STATKIDS) || (d->parent && (d->parent->flags & D_STATKIDS)));
   d->flags |= D_LISTED | (plus ? D_STATKIDS : 0u);
+  uint32_t seen = 0; /* entries of the plain batches read */
   for (;;) {
     int32_t n = plus ? SYS_SHED(host_getdents64_stat(fd, g_dents, sizeof g_dents)) : SYS_SHED(host_getdents64(fd, g_dents, sizeof g_dents));
     if (plus && n == -38) { /* ENOSYS: this host lists without stats */
       g_no_dirent_stats = 1;
       plus = 0;
+      if (seen && (e = snap_restart(s, fd, start))) return e; /* a switch below: plain again */
       continue;
     }
     if (n < 0) {
@@ -897,6 +934,15 @@ static werr_t snap_load(gfd_t *g, uint64_t start) {
       return HOSTERR(n);
     }
     if (n == 0) break;
+    if (!plus && !g_shared && !g_no_dirent_stats && plain_stats_cost_more(n, &seen)) {
+      /* Many of the entries are directories, each stat'ed by name (snap_entry): a listing with
+       * stats costs less (lisafs: one Getdents64Stat per ~100 entries instead of one Walk per
+       * directory). Read it again from the start that way. */
+      if ((e = snap_restart(s, fd, start))) return e;
+      plus = 1;
+      d->flags |= D_STATKIDS;
+      continue;
+    }
     for (int32_t off = 0; off < n && !e;) {
       if (plus) {
         const l_dirent_stat_t *r = dirent_stat_at(g_dents, off, n);
