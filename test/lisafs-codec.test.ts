@@ -319,6 +319,20 @@ test('property: DirentBatch reads a Getdents64 / Getdents64Stat reply exactly as
           assert.equal(batch.bytes.slice(batch.nameAt(i), batch.nameAt(i) + batch.nameLength(i)), d.name);
           if (d.stat) assert.equal(batch.bytes.slice(batch.statAt(i), batch.statAt(i) + 144), d.stat);
           else assert.is(batch.ino(i), d.ino);
+          // The put* copies write the same values (into a buffer of 0xee, at an odd offset).
+          const out = new Uint8Array(3 + 8 + 8 + 144 + d.name.length).fill(0xee);
+          const ov = new DataView(out.buffer);
+          batch.putOff(i, ov, 3);
+          assert.is(ov.getBigUint64(3, true), d.off, 'putOff');
+          if (d.stat) {
+            batch.putStat(i, ov, 11);
+            assert.equal(out.slice(11, 11 + 144), d.stat, 'putStat');
+          } else {
+            batch.putIno(i, ov, 11);
+            assert.is(ov.getBigUint64(11, true), d.ino, 'putIno');
+          }
+          batch.putName(i, out, 3 + 8 + 8 + 144);
+          assert.equal(out.slice(3 + 8 + 8 + 144), d.name, 'putName');
         });
         // Whatever the codec accepts or refuses, DirentBatch does too.
         const mutated = good.slice();

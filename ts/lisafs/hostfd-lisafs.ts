@@ -395,7 +395,6 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         }
       }
       const i = n.next;
-      const nameAt = b.nameAt(i);
       const nameLen = b.nameLength(i);
       const head = b.withStat ? DIRENT_STAT_HEAD : 19;
       const reclen = (head + nameLen + 1 + 7) & ~7;
@@ -406,20 +405,19 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       const o = at0 + used;
       if (o + reclen > mem.coreSize) return -EFAULT;
       u8.fill(0, o, o + reclen);
-      const src = b.bytes;
       if (b.withStat) { // l_dirent_stat_t (core-c/src/host/imports.h)
-        v.setBigUint64(o, b.off(i), true);
+        b.putOff(i, v, o);
         v.setUint16(o + 8, reclen, true);
         v.setUint8(o + 10, b.type(i));
         v.setUint16(o + 12, nameLen, true);
-        u8.set(src.subarray(nameAt + nameLen, nameAt + nameLen + 144), o + 16); // the kernel's statx bytes, as the gofer read them
-        u8.set(src.subarray(nameAt, nameAt + nameLen), o + DIRENT_STAT_HEAD);
+        b.putStat(i, v, o + 16); // the kernel's statx bytes, as the gofer read them
+        b.putName(i, u8, o + DIRENT_STAT_HEAD);
       } else { // struct linux_dirent64
-        v.setBigUint64(o, b.ino(i), true);
-        v.setBigUint64(o + 8, b.off(i), true);
+        b.putIno(i, v, o);
+        b.putOff(i, v, o + 8);
         v.setUint16(o + 16, reclen, true);
         v.setUint8(o + 18, b.type(i));
-        u8.set(src.subarray(nameAt, nameAt + nameLen), o + 19);
+        b.putName(i, u8, o + 19);
       }
       used += reclen;
       lastB = b;

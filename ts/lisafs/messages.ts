@@ -808,6 +808,34 @@ export class DirentBatch {
   ino(i: number): bigint {
     return this.dv.getBigUint64(this.at[i]!, true);
   }
+  /* Copies of entry i's fields into a caller's buffer, a word or a byte at a time: no BigInt or
+   * view per field (a listing's loop runs them 50,000 times for one large directory, mostly
+   * before V8 optimises it). */
+  /** Entry i's d_off, as 8 little-endian bytes at dst[at]. */
+  putOff(i: number, dst: DataView, at: number): void {
+    this.put64(this.at[i]! + (this.withStat ? 0 : 16), dst, at);
+  }
+  /** Getdents64: entry i's inode number, as 8 little-endian bytes at dst[at]. */
+  putIno(i: number, dst: DataView, at: number): void {
+    this.put64(this.at[i]!, dst, at);
+  }
+  /** Entry i's name bytes at dst[at]. */
+  putName(i: number, dst: Uint8Array, at: number): void {
+    const from = this.nameAt(i);
+    const n = this.nameLength(i);
+    const src = this.bytes;
+    for (let k = 0; k < n; k++) dst[at + k] = src[from + k]!;
+  }
+  /** Getdents64Stat: entry i's 144 statx bytes at dst[at]. */
+  putStat(i: number, dst: DataView, at: number): void {
+    const from = this.statAt(i);
+    const dv = this.dv;
+    for (let k = 0; k < 144; k += 4) dst.setUint32(at + k, dv.getUint32(from + k, true), true);
+  }
+  private put64(from: number, dst: DataView, at: number): void {
+    dst.setUint32(at, this.dv.getUint32(from, true), true);
+    dst.setUint32(at + 4, this.dv.getUint32(from + 4, true), true);
+  }
 }
 
 /**
