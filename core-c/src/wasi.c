@@ -866,7 +866,7 @@ static int plain_stats_cost_more(int32_t n, uint32_t *seen) {
   for (int32_t off = 0; off + 19 < n;) {
     uint16_t reclen;
     memcpy(&reclen, g_dents + off + 16, 2);
-    if (reclen < 24) break;
+    if (reclen < 24 || off + reclen > n) break; /* snap_load's loop reads it as the kernel wrote it */
     uint8_t t = g_dents[off + 18];
     const char *nm = (const char *)g_dents + off + 19;
     int dots = nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0));

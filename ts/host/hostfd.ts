@@ -155,7 +155,8 @@ const tsI64 = new BigInt64Array(koffi.view(tsPtr, 16));
  * The core's memory and (optionally) the guest's, with their native base addresses.
  * Offsets from the core become `base + offset`. Bases and sizes are re-read only when a
  * memory's `buffer` object changed (after growth, or on first use after binding); an unbound
- * memory has base 0 and size 0, and every import touching it returns -EFAULT.
+ * memory has base 0 and size 0, and every import touching it returns -EFAULT. Core pages new to
+ * it (at binding, after growth) are mapped writable at once (prefault).
  * Owns no FD; holds the memories only by reference.
  */
 export class HostMemory {
