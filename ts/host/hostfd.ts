@@ -174,6 +174,8 @@ export class HostMemory {
   coreSize = 0;
   /** Little-endian view over core memory, for the wasm32 iovecs; valid after syncCore(). */
   coreView: DataView = new DataView(new ArrayBuffer(0));
+  /** Byte view over core memory; valid after syncCore(). */
+  coreBytes: Uint8Array = new Uint8Array(0);
   /** Native address of guest memory byte 0 (0 while unbound); valid after syncGuest(). */
   guestBase = 0;
   /** Byte length of guest memory (0 while unbound); valid after syncGuest(). */
@@ -232,6 +234,7 @@ export class HostMemory {
       this.coreSize = b.byteLength;
       if (this.coreSize > from) prefault(base + from, this.coreSize - from);
       this.coreView = new DataView(b);
+      this.coreBytes = new Uint8Array(b);
     }
     return this.coreBase;
   }

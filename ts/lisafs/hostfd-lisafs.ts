@@ -92,7 +92,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
 
   const coreU8 = (): Uint8Array => {
     mem.syncCore();
-    return new Uint8Array(mem.coreMemory!.buffer);
+    return mem.coreBytes;
   };
   const cstr = (off: number): Uint8Array => {
     const u8 = coreU8();
@@ -106,13 +106,15 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   let removals = 0;
   /** A node on control FD `control` of a file of `type` (S_IFMT bits), with open FD `open` (0:
    * none) and donated host FD `hostFd` (-1: none). */
-  const vnode = (c: LisafsClient, control: number, type: number, open = 0, hostFd = -1): Omit<VNode, 'since'> => ({
+  const vnode = (c: LisafsClient, control: number, type: number, open = 0, hostFd = -1): VNode => ({
     c, control, open, hostFd, isDir: type === S_IFDIR, isLink: type === S_IFLNK,
-    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false, listed: false,
+    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false, listed: false, since: 0,
   });
-  const add = (n: Omit<VNode, 'since'>): number => {
+  /** Enters n (from vnode(), owned by the table from now on) under a new virtual FD. */
+  const add = (n: VNode): number => {
     const fd = nextVfd++;
-    nodes.set(fd, { ...n, since: removals });
+    n.since = removals;
+    nodes.set(fd, n);
     return fd;
   };
   /** Before an RPC that may remove a name: closed files' queued FDs go first, so that a file
@@ -169,12 +171,19 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   /** Each mount's connection and root control FD, by mount id (the order of mount() calls, which
    * is the order of the core's wfs_preopen calls): the lisafs fallback import uses them. */
   const mounts: FallbackMount[] = [];
-  const guard = <A extends unknown[]>(f: (...a: A) => number) => (...a: A): number => {
-    try {
-      return f(...a);
-    } catch (e) {
-      return fail(e);
+  /** f with its exceptions turned into -errno (fail), at f's arity: no rest arguments, so no
+   * array per call (imports run thousands of times before V8 optimises them). */
+  const guard = <F extends (...a: never[]) => number>(f: F): F => {
+    const g = f as unknown as (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown) => number;
+    let w: (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown) => number;
+    switch (f.length) {
+      case 0: case 1: case 2: w = (a, b) => { try { return g(a, b); } catch (x) { return fail(x); } }; break;
+      case 3: w = (a, b, c) => { try { return g(a, b, c); } catch (x) { return fail(x); } }; break;
+      case 4: w = (a, b, c, d) => { try { return g(a, b, c, d); } catch (x) { return fail(x); } }; break;
+      case 5: w = (a, b, c, d, e) => { try { return g(a, b, c, d, e); } catch (x) { return fail(x); } }; break;
+      default: w = (a, b, c, d, e, f6, g7) => { try { return g(a, b, c, d, e, f6, g7); } catch (x) { return fail(x); } };
     }
+    return w as unknown as F;
   };
 
   /** A struct of `size` bytes at core offset `out`, zeroed: its offset, or -EFAULT. */
@@ -182,7 +191,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     mem.syncCore();
     const o = out >>> 0;
     if (o + size > mem.coreSize) return -EFAULT;
-    new Uint8Array(mem.coreMemory!.buffer, o, size).fill(0);
+    mem.coreBytes.fill(0, o, o + size);
     return o;
   };
 
@@ -840,10 +849,10 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     now_ns: (): bigint => real.now_ns(),
   };
 
-  // Every import but statx, openat and readlinkat (which manage it) releases the walk stash first, except
-  // the data, seek, poll and clock calls: they change no name and are the hot path, where this
-  // wrapper would cost a call and an argument array each time.
-  const keepsStash = new Set<string>(['statx', 'openat', 'readlinkat', 'preadv', 'pwritev', 'lseek', 'poll', 'now_ns']);
+  // Every import but statx, openat, openat_stat and readlinkat (which manage it) releases the walk
+  // stash first, except the data, seek, poll and clock calls: they change no name and are the hot
+  // path, where this wrapper would cost a call and an argument array each time.
+  const keepsStash = new Set<string>(['statx', 'openat', 'openat_stat', 'readlinkat', 'preadv', 'pwritev', 'lseek', 'poll', 'now_ns']);
   for (const k of Object.keys(imports) as (keyof HostImports)[]) {
     if (keepsStash.has(k)) continue;
     const f = imports[k] as (...a: unknown[]) => unknown;
