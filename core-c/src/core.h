@@ -128,6 +128,9 @@ dentry_t *dentry_find(dentry_t *dir, const char *name, uint32_t len);
  * that found something found it before), nor does anything else in exclusive mode (a dentry's
  * type and symlink target never change there), so walk.c's prefix cache is valid while this is. */
 extern uint64_t g_names_gen;
+/* The host said ENOSYS to getdents64_stat (directfs mode): listings are plain from then on,
+ * in fd_readdir (wasi.c) and relist (dentry.c) alike. Defined in dentry.c. */
+extern int g_no_dirent_stats;
 /* dentry_lookup's `how`: L_DIR_FD, the child must be a directory with its FD open (a walk goes
  * through it); L_OPEN_READ, it is about to be opened read-only (a backend with
  * host_openat_stat looks it up and opens it in one call). */

@@ -987,7 +987,7 @@ werr_t dentry_lookup(dentry_t *dir, const char *name, uint32_t len, uint32_t how
   return 0;
 }
 
-static int g_no_relist; /* the host has no getdents64_stat (ENOSYS): do not ask again */
+int g_no_dirent_stats; /* the host has no getdents64_stat (ENOSYS): do not ask again (core.h) */
 static uint8_t g_relist_buf[16384] __attribute__((aligned(8)));
 
 /* A lookup is about to miss in dir, which the guest listed without its entries' stats (fd_readdir
@@ -1000,13 +1000,13 @@ static uint8_t g_relist_buf[16384] __attribute__((aligned(8)));
 static void relist(dentry_t *dir) {
   dir->flags |= D_STATSEEN;
   int32_t fd;
-  if (g_no_relist || dentry_readable_dir_fd(dir, &fd)) return;
+  if (g_no_dirent_stats || dentry_readable_dir_fd(dir, &fd)) return;
   dir->gen = g_op_gen;
   if (!(dir->flags & D_DIRPOS0) && SYS(host_lseek(fd, 0, 0)) < 0) return;
   dir->flags &= ~(uint32_t)D_DIRPOS0;
   for (;;) {
     int32_t n = SYS_SHED(host_getdents64_stat(fd, g_relist_buf, sizeof g_relist_buf));
-    if (n == -38) g_no_relist = 1;
+    if (n == -38) g_no_dirent_stats = 1;
     if (n <= 0) return;
     for (int32_t off = 0; off < n;) {
       const l_dirent_stat_t *r = dirent_stat_at(g_relist_buf, off, n);

@@ -820,7 +820,6 @@ static uint8_t dtype_to_wasi(uint8_t t) {
 }
 
 static uint8_t g_dents[32768] __attribute__((aligned(8)));
-static int g_no_dirent_stats; /* the host has no getdents64_stat (ENOSYS): do not ask again */
 
 /* Adds one host directory entry of d to s, with its WASI type and guest inode. d_ino of an entry
  * is the guest inode of (d's device, d_ino); "." and ".." get d's and parent's inodes. stx: the

@@ -22,6 +22,7 @@ import type { HostImports, HostMemory } from '../host/hostfd.js';
 import type { LisafsClient, StatxValue } from './client.js';
 import { LisafsError } from './client.js';
 import { encodeInto, Statx, DirentBatch, InodeReply } from './messages.js';
+import { guardArity } from '../guard.js';
 import type { FallbackMount } from './fallback.js';
 
 export const VFD_BASE = 1 << 20;
@@ -171,20 +172,8 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   /** Each mount's connection and root control FD, by mount id (the order of mount() calls, which
    * is the order of the core's wfs_preopen calls): the lisafs fallback import uses them. */
   const mounts: FallbackMount[] = [];
-  /** f with its exceptions turned into -errno (fail), at f's arity: no rest arguments, so no
-   * array per call (imports run thousands of times before V8 optimises them). */
-  const guard = <F extends (...a: never[]) => number>(f: F): F => {
-    const g = f as unknown as (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown) => number;
-    let w: (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown) => number;
-    switch (f.length) {
-      case 0: case 1: case 2: w = (a, b) => { try { return g(a, b); } catch (x) { return fail(x); } }; break;
-      case 3: w = (a, b, c) => { try { return g(a, b, c); } catch (x) { return fail(x); } }; break;
-      case 4: w = (a, b, c, d) => { try { return g(a, b, c, d); } catch (x) { return fail(x); } }; break;
-      case 5: w = (a, b, c, d, e) => { try { return g(a, b, c, d, e); } catch (x) { return fail(x); } }; break;
-      default: w = (a, b, c, d, e, f6, g7) => { try { return g(a, b, c, d, e, f6, g7); } catch (x) { return fail(x); } };
-    }
-    return w as unknown as F;
-  };
+  /** f with its exceptions turned into -errno (fail), at f's arity (guard.ts). */
+  const guard = <F extends (...a: never[]) => number>(f: F): F => guardArity(f, fail);
 
   /** A struct of `size` bytes at core offset `out`, zeroed: its offset, or -EFAULT. */
   const zeroed = (out: number, size: number): number => {

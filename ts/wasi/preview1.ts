@@ -24,6 +24,7 @@ import {
 } from '../core/abi.js';
 import { guestTransfer } from '../host/hostfd.js';
 import { copyWords, HOST_LE, type GuestMemory } from './memory.js';
+import { guardArity } from '../guard.js';
 import {
   WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ENOSYS, WASI_ENOTSOCK,
   WASI_ENOTSUP, WASI_CLOCKID_REALTIME, WASI_CLOCKID_MONOTONIC, WASI_CLOCKID_PROCESS_CPUTIME_ID,
@@ -811,27 +812,6 @@ function failed(name: string, e: unknown): number {
 
 type Fn = (...a: unknown[]) => number;
 
-/** Wraps `f` with a try/catch of the same arity (no rest arguments, so no per-call allocation). */
-function guard(name: string, f: Fn): Fn {
-  switch (f.length) {
-    case 0: return () => { try { return f(); } catch (e) { return failed(name, e); } };
-    case 1: return (a) => { try { return f(a); } catch (e) { return failed(name, e); } };
-    case 2: return (a, b) => { try { return f(a, b); } catch (e) { return failed(name, e); } };
-    case 3: return (a, b, c) => { try { return f(a, b, c); } catch (e) { return failed(name, e); } };
-    case 4: return (a, b, c, d) => { try { return f(a, b, c, d); } catch (e) { return failed(name, e); } };
-    case 5: return (a, b, c, d, e5) => { try { return f(a, b, c, d, e5); } catch (e) { return failed(name, e); } };
-    case 6: return (a, b, c, d, e5, f6) => {
-      try { return f(a, b, c, d, e5, f6); } catch (e) { return failed(name, e); }
-    };
-    case 7: return (a, b, c, d, e5, f6, g7) => {
-      try { return f(a, b, c, d, e5, f6, g7); } catch (e) { return failed(name, e); }
-    };
-    default: return (a, b, c, d, e5, f6, g7, h8, i9) => {
-      try { return f(a, b, c, d, e5, f6, g7, h8, i9); } catch (e) { return failed(name, e); }
-    };
-  }
-}
-
 /** The tracing variant (WASI_DIRECTFS_TRACE=1): one stderr line per call with its result. */
 function traced(name: string, f: Fn): Fn {
   return (...args: unknown[]) => {
@@ -856,8 +836,8 @@ export function buildPreview1(p: Preview1): Preview1Imports {
   for (const name of PREVIEW1_NAMES) {
     const method = target[name];
     if (typeof method !== 'function') throw new Error(`wasi-directfs: preview1 lacks ${name}`);
-    const bound = method.bind(p) as Fn; // keeps method.length, which guard() dispatches on
-    out[name] = TRACE ? traced(name, bound) : guard(name, bound);
+    const bound = method.bind(p) as Fn; // keeps method.length, which guardArity dispatches on
+    out[name] = TRACE ? traced(name, bound) : guardArity(bound, (e) => failed(name, e));
   }
   return out as unknown as Preview1Imports;
 }
