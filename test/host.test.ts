@@ -718,40 +718,11 @@ test('now_ns: CLOCK_REALTIME in ns as a BigInt', () => {
   assert.ok(b >= a);
 });
 
-test('the lisafs-only imports (getdents64_stat, walk) answer ENOSYS on a directfs host', () => {
+test('the lisafs-only imports (getdents64_stat, openat_stat, walk) answer ENOSYS on a directfs host', () => {
   const ENOSYS = 38;
   assert.is(h.getdents64_stat(root, BUF, 4096), -ENOSYS, 'getdents64_stat');
+  assert.is(h.openat_stat(root, N1, 0, OUT), -ENOSYS, 'openat_stat');
   assert.is(h.walk(root, N1, 2, BUF), -ENOSYS, 'walk');
-});
-
-test('openat_stat: a regular file is lstat-ed then opened; anything else is stat-ed and not opened', () => {
-  const F = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
-  const mode = (): number => dv().getUint16(OUT + 0x1c, true);
-  writeFileSync(join(T, 'os-file'), 'abc');
-  mkdirSync(join(T, 'os-dir'));
-  symlinkSync('os-file', join(T, 'os-link'));
-  assert.is(h.mknodat(root, put(N1, 'os-fifo'), S_IFIFO | 0o644, 0), 0);
-  u8().fill(0, OUT, OUT + 256);
-  const fd = h.openat_stat(root, put(N1, 'os-file'), F, OUT);
-  assert.ok(fd >= 0, `opened: ${fd}`);
-  assert.is(mode() & S_IFMT, S_IFREG, 'the lstat');
-  assert.is(dv().getBigUint64(OUT + 0x28, true), 3n, 'stx_size');
-  assert.is(dv().getBigUint64(OUT + 0x20, true), BigInt(statSync(join(T, 'os-file')).ino), 'stx_ino');
-  assert.is(h.preadv(fd, 0, putIovs(IOV, [[BUF, 16]]), 1, 0n), 3);
-  assert.is(str(BUF, 3), 'abc', 'the FD reads the file');
-  close(fd);
-  for (const [name, type] of [['os-dir', S_IFDIR], ['os-link', S_IFLNK], ['os-fifo', S_IFIFO]] as const) {
-    const before = openHostFds().length;
-    u8().fill(0, OUT, OUT + 256);
-    assert.is(h.openat_stat(root, put(N1, name), F, OUT), -EOPNOTSUPP, `${name}: not opened`);
-    assert.is(mode() & S_IFMT, type, `${name}: its lstat is filled (the link itself, not its target)`);
-    assert.is(openHostFds().length, before, `${name}: no FD left open`);
-  }
-  assert.is(h.openat_stat(root, put(N1, 'os-missing'), F, OUT), -ENOENT, 'missing');
-  assert.is(h.openat_stat(-1, put(N1, 'os-file'), F, OUT), -EBADF, 'bad dirfd');
-  assert.is(h.openat_stat(root, put(N1, 'os-file'), F, core.buffer.byteLength - 8), -EFAULT, 'out past the end of core memory');
-  const unbound = createHostImports(new HostMemory());
-  assert.is(unbound.openat_stat(root, N1, F, OUT), -EFAULT, 'core memory unbound');
 });
 
 test('openHostFds: lists open FDs, not the one used to list them', () => {

@@ -875,7 +875,7 @@ static werr_t lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t
   *out = NULL;
   if (g_no_openat_stat || g_shared) return 0;
   budget_make_room();
-  int32_t fd = SYS_SHED(host_openat_stat(pfd, name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY | H_OPEN_FLAGS, &g_stx));
+  int32_t fd = SYS_SHED(host_openat_stat(pfd, name, L_O_RDONLY | L_O_NONBLOCK | L_O_NOCTTY, &g_stx));
   if (fd == -38) { /* ENOSYS */
     g_no_openat_stat = 1;
     return 0;
@@ -884,10 +884,7 @@ static werr_t lookup_open(dentry_t *dir, int32_t pfd, const char *name, uint32_t
     if (fd == -2) add_negative(dir, name, len);
     return errno_from_linux(fd);
   }
-  if (fd >= 0) { /* counted as the statx + openat it stands for; FDs as dentry_host_open counts them */
-    g_counters[C_SYSCALLS]++;
-    g_counters[C_HOST_FDS]++;
-  }
+  if (fd >= 0) g_counters[C_HOST_FDS]++; /* as dentry_host_open counts its FDs */
   dentry_t *d = new_child(dir, name, len);
   if (!d) {
     if (fd >= 0) dentry_host_close(fd);

@@ -35,13 +35,6 @@ import { getSystemErrorMap } from 'node:util';
 const EFAULT = 14;
 const EINVAL = 22;
 const ENOSYS = 38;
-const EOPNOTSUPP = 95;
-const AT_SYMLINK_NOFOLLOW = 0x100;
-const STATX_BASIC_STATS = 0x7ff;
-const STATX_BTIME = 0x800;
-const STATX_MODE = 0x1c; // offset of stx_mode (u16) in struct statx
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
 const O_RDONLY = 0;
 const O_DIRECTORY = 0o200000;
 const O_CLOEXEC = 0o2000000;
@@ -482,18 +475,8 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
       return -ENOSYS; // a directfs host lists without stats (a statx per entry would save nothing)
     },
 
-    // The two calls core-c's lookup makes for a file it will read (statx, then openat), in one
-    // crossing: the lstat first, so that nothing but a regular file is ever opened (no device,
-    // no FIFO). flags are the caller's (O_NOFOLLOW|O_CLOEXEC included).
-    openat_stat(dirfd, name, flags, out) {
-      if (mem.syncCore() === 0) return -EFAULT;
-      const dst = mem.range(out, STATX_SIZE);
-      if (dst < 0) return dst;
-      const p = mem.ptr(name);
-      if (c_statx(dirfd, p, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, dst) < 0) return -errno();
-      if ((mem.coreView.getUint16((out >>> 0) + STATX_MODE, true) & S_IFMT) !== S_IFREG) return -EOPNOTSUPP;
-      const fd = c_openat(dirfd, p, flags, 0);
-      return fd < 0 ? -EOPNOTSUPP : fd; // the caller opens it the usual way, which reports why
+    openat_stat(_dirfd, _name, _flags, _out) {
+      return -ENOSYS; // directfs stats first (statx) so that a device is never opened, then opens
     },
 
     walk(_dirfd, _names, _n, _out) {

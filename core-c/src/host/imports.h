@@ -142,13 +142,11 @@ WFS_IMPORT(getdents64) int32_t host_getdents64(int32_t fd, void *buf, uint32_t l
  * would save nothing) returns -ENOSYS. */
 WFS_IMPORT(getdents64_stat) int32_t host_getdents64_stat(int32_t fd, void *buf, uint32_t len);
 /* The lstat of `name` in dirfd into *out and, when it is a regular file, an FD on it opened with
- * `flags` (the caller includes O_NOFOLLOW|O_CLOEXEC): one import call where statx then openat
- * are two. The lstat always comes first, so nothing but a regular file is opened (no device, no
- * FIFO). Returns the FD; -EOPNOTSUPP when nothing was opened (not a regular file, or its open
- * failed: the caller opens it the usual way, which reports why) with *out filled; -errno
- * (ENOENT, ...). Not a libc call: the directfs host makes the same two syscalls (statx, openat)
- * in one crossing; the lisafs backend serves it with one WalkOpen RPC instead of Walk + OpenAt.
- * -ENOSYS: the host has none (then the core asks no more). */
+ * `flags` (O_NOFOLLOW|O_CLOEXEC added): one call where statx then openat are two. Returns the FD;
+ * -EOPNOTSUPP when nothing was opened (not a regular file, or its open failed: the caller opens
+ * it the usual way, which reports why) with *out filled; -errno (ENOENT, ...). Not a libc call:
+ * the lisafs backend serves it with one WalkOpen RPC instead of Walk + OpenAt; a directfs host
+ * returns -ENOSYS (its statx comes first so that a device is never opened). */
 WFS_IMPORT(openat_stat) int32_t host_openat_stat(int32_t dirfd, const char *name, int32_t flags, l_statx_t *out);
 /* A record of host_walk: the lstat of one name and, for a directory, an FD on it (as openat
  * with O_RDONLY|O_DIRECTORY would give). */
