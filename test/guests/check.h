@@ -168,6 +168,31 @@ CH_FN int find_preopen(const char *name) {
   return -1;
 }
 
+/* One parsed fd_readdir entry (its name cut to 63 bytes, NUL-terminated). */
+typedef struct { char name[64]; uint8_t type; uint64_t ino, next; uint32_t namlen; } ent_t;
+
+/* Parses the complete entries of an fd_readdir buffer buf[0..used) into out[0..max) (a trailing
+ * entry cut off by the buffer's end is left out); returns how many. */
+CH_FN int parse_dirents(const uint8_t *buf, size_t used, ent_t *out, int max) {
+  size_t off = 0;
+  int n = 0;
+  while (off + sizeof(__wasi_dirent_t) <= used && n < max) {
+    __wasi_dirent_t d;
+    memcpy(&d, buf + off, sizeof d);
+    if (off + sizeof d + d.d_namlen > used) break; /* truncated entry */
+    size_t l = d.d_namlen < 63 ? d.d_namlen : 63;
+    memcpy(out[n].name, buf + off + sizeof d, l);
+    out[n].name[l] = 0;
+    out[n].type = d.d_type;
+    out[n].ino = d.d_ino;
+    out[n].next = d.d_next;
+    out[n].namlen = d.d_namlen;
+    n++;
+    off += sizeof d + d.d_namlen;
+  }
+  return n;
+}
+
 /* Like find_preopen but a missing preopen is a failure that ends the guest (exit 100). */
 CH_FN __wasi_fd_t need_preopen(const char *name) {
   int fd = find_preopen(name);

@@ -6,27 +6,6 @@
 #include "check.h"
 
 #define MAXE 64
-typedef struct { char name[64]; uint8_t type; uint64_t ino; uint64_t next; } ent_t;
-
-/* Parses complete entries from buf[0..used); returns how many, stores them in out. */
-static int parse(const uint8_t *buf, size_t used, ent_t *out, int max) {
-  size_t off = 0;
-  int n = 0;
-  while (off + sizeof(__wasi_dirent_t) <= used && n < max) {
-    __wasi_dirent_t d;
-    memcpy(&d, buf + off, sizeof d);
-    if (off + sizeof d + d.d_namlen > used) break; /* truncated entry */
-    size_t l = d.d_namlen < 63 ? d.d_namlen : 63;
-    memcpy(out[n].name, buf + off + sizeof d, l);
-    out[n].name[l] = 0;
-    out[n].type = d.d_type;
-    out[n].ino = d.d_ino;
-    out[n].next = d.d_next;
-    n++;
-    off += sizeof d + d.d_namlen;
-  }
-  return n;
-}
 
 /* Reads the whole directory from `cookie` with buffers of `bufsize`; returns entries read or -1. */
 static int read_from(__wasi_fd_t fd, uint64_t cookie, size_t bufsize, ent_t *out, int max) {
@@ -35,7 +14,7 @@ static int read_from(__wasi_fd_t fd, uint64_t cookie, size_t bufsize, ent_t *out
   for (int iter = 0; iter < 1000; iter++) {
     __wasi_size_t used = 0;
     if (__wasi_fd_readdir(fd, buf, bufsize, cookie, &used) != 0) return -1;
-    int k = parse(buf, used, out + n, max - n);
+    int k = parse_dirents(buf, used, out + n, max - n);
     n += k;
     if (used < bufsize) return n; /* end of directory */
     if (k == 0) return -1;        /* buffer too small for one entry: not expected here */

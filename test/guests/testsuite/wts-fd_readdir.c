@@ -9,27 +9,6 @@
 #include "ts.h"
 
 #define BUF_LEN 256
-typedef struct { char name[64]; uint8_t type; uint64_t ino, next; uint32_t namlen; } ent_t;
-
-static int parse(const uint8_t *buf, size_t used, ent_t *out, int max) {
-  size_t off = 0;
-  int n = 0;
-  while (off + sizeof(__wasi_dirent_t) <= used && n < max) {
-    __wasi_dirent_t d;
-    memcpy(&d, buf + off, sizeof d);
-    if (off + sizeof d + d.d_namlen > used) break;
-    size_t l = d.d_namlen < 63 ? d.d_namlen : 63;
-    memcpy(out[n].name, buf + off + sizeof d, l);
-    out[n].name[l] = 0;
-    out[n].type = d.d_type;
-    out[n].ino = d.d_ino;
-    out[n].next = d.d_next;
-    out[n].namlen = d.d_namlen;
-    n++;
-    off += sizeof d + d.d_namlen;
-  }
-  return n;
-}
 
 /* returns number of entries, -1 on error (counted as failure); *eof set */
 static int exec_readdir(const char *label, __wasi_fd_t fd, uint64_t cookie, ent_t *out, int max, int *eof) {
@@ -39,7 +18,7 @@ static int exec_readdir(const char *label, __wasi_fd_t fd, uint64_t cookie, ent_
   if (e != 0) { CHECK_OK(label, e); *eof = 1; return -1; }
   if (used > BUF_LEN) { CHECK(label, used <= BUF_LEN); *eof = 1; return -1; }
   *eof = used < BUF_LEN;
-  return parse(buf, used, out, max);
+  return parse_dirents(buf, used, out, max);
 }
 
 static int cmp(const void *a, const void *b) { return strcmp(((const ent_t *)a)->name, ((const ent_t *)b)->name); }
@@ -191,7 +170,7 @@ int main(int argc, char **argv) {
     if (er) { CHECK_OK("(wasmtime) fd_readdir growing buffer", er); err = 1; break; }
     if (used > cap) { CHECK("(wasmtime) bufused <= buf_len", 0); err = 1; break; }
     ent_t ue[8];
-    int k = parse(ub, used, ue, 8);
+    int k = parse_dirents(ub, used, ue, 8);
     for (int i = 0; i < k; i++)
       if (ue[i].namlen == strlen(uname) && memcmp(ue[i].name, uname, ue[i].namlen) == 0) found = 1;
   }
