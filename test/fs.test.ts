@@ -2094,6 +2094,34 @@ test('long symlink targets (4000 bytes) read back whole; readdir of 2000 long na
   assert.equal(got, want);
 }));
 
+test('readdir sized from st_size: 5000 entries whole (numbers and types as the host\'s), then 10 after removals in the same directory', withFs((fs, b) => {
+  // The snapshot's first buffers are sized from the directory's st_size (snap_reserve): a
+  // directory that fills them, then one whose size is stale (ext4 keeps its blocks) must list
+  // exactly what is there.
+  const dir = join(b.R, 'wide');
+  mkdirSync(dir);
+  const want: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const n = `e${i}`;
+    if (i % 500 === 0) mkdirSync(join(dir, n));
+    else writeFileSync(join(dir, n), '');
+    want.push(n);
+  }
+  want.sort();
+  const size = statSync(dir).size;
+  assert.ok(size > 4096, `st_size ${size} is past the first buffer's`);
+  const list = () => fs.readdir('wide').filter((e) => e.name !== '.' && e.name !== '..').sort((x, y) => (x.name < y.name ? -1 : 1));
+  const got = list();
+  assert.equal(got.map((e) => e.name), want);
+  for (const e of got) {
+    assert.is(e.ino, hostIno(join(dir, e.name)), `ino of ${e.name}`);
+    assert.is(e.type, statSync(join(dir, e.name)).isDirectory() ? 3 : 4, `type of ${e.name}`);
+  }
+  for (let i = 10; i < 5000; i++) rmSync(join(dir, `e${i}`), { recursive: true });
+  const left = want.filter((n) => Number(n.slice(1)) < 10);
+  assert.equal(list().map((e) => e.name), left, 'exactly the 10 left, st_size now ' + statSync(dir).size);
+}));
+
 test('cache (shared): readdir sees host changes; host chmod is seen by stat', withFs((fs, b) => {
   mkdirSync(join(b.R, 'd'));
   writeFileSync(join(b.R, 'd', 'a'), '');
