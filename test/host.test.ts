@@ -22,7 +22,7 @@ import { readImportsH, trampolineModule, repoRoot, functionImports } from './hel
 
 // ---- Linux numbering -------------------------------------------------------------------------
 const EPERM = 1, ENOENT = 2, EBADF = 9, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22;
-const EFAULT = 14, ESPIPE = 29, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOPNOTSUPP = 95;
+const EFAULT = 14, ENOTTY = 25, ESPIPE = 29, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOPNOTSUPP = 95;
 const O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 0o200;
 const O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
 const O_PATH = 0o10000000;
@@ -706,6 +706,20 @@ test('poll: a pipe becomes readable; writable end; timeout 0 -> 0; EFAULT', () =
   close(r);
   close(w);
   assert.is(h.poll(core.buffer.byteLength - 4, 1, 0), -EFAULT);
+});
+
+test('fionread: bytes waiting in a pipe (0 when empty); ENOTTY on a directory; EBADF', () => {
+  const [r, w] = pipe();
+  assert.is(h.fionread(r), 0, 'empty pipe');
+  put(BUF, 'hello');
+  assert.is(h.pwritev(w, 0, putIovs(IOV, [[BUF, 5]]), 1, -1n, 0), 5);
+  assert.is(h.fionread(r), 5, 'five bytes waiting');
+  close(r);
+  close(w);
+  assert.is(h.fionread(r), -EBADF);
+  const dfd = mustOpen(root, '.', O_RDONLY | O_DIRECTORY);
+  assert.is(h.fionread(dfd), -ENOTTY, 'a directory is no stream');
+  close(dfd);
 });
 
 test('now_ns: CLOCK_REALTIME in ns as a BigInt', () => {

@@ -1252,6 +1252,10 @@ WFS_EXPORT(wfs_poll) uint32_t wfs_poll(uint32_t n, int64_t timeout_ns) {
       if (pfds[k].revents & 0x10) fl |= WASI_EVENTRWFLAGS_FD_READWRITE_HANGUP; /* POLLHUP */
       if (pfds[k].revents & 0x20) put_u16(o, WASI_EBADF);                   /* POLLNVAL */
       else if ((pfds[k].revents & 0x8) && !(pfds[k].revents & 0x10)) put_u16(o, WASI_EIO); /* POLLERR */
+      if (pfds[k].revents & 0x1) { /* POLLIN: nbytes is the bytes waiting (0 where the host cannot say) */
+        int32_t avail = SYS(host_fionread(pfds[k].fd));
+        if (avail > 0) put_u64(o + 8, (uint64_t)avail);
+      }
       put_u16(o + 2, fl);
       ready++;
     }

@@ -1,6 +1,6 @@
 /* poll_oneoff fd readiness: a regular file is always ready for reading and writing (event with
  * no error, type FD_READ / FD_WRITE, userdata echoed, before a long clock timeout fires); stdout
- * is ready for writing; stdin with data is ready for reading; an unopened fd reports EBADF (in
+ * is ready for writing; stdin with data is ready for reading, its nbytes the bytes waiting; an unopened fd reports EBADF (in
  * its event, or as the result of the whole call: the spec allows either reading). */
 #include "check.h"
 
@@ -49,6 +49,7 @@ int main(void) {
   CHECK_OK("poll stdin read (data waiting) with a 10 s clock", __wasi_poll_oneoff(s, ev, 2, &n));
   r = find(ev, n, 30);
   CHECK("stdin readable", r && r->error == 0 && r->type == __WASI_EVENTTYPE_FD_READ);
+  CHECK_EQ("stdin nbytes: the bytes waiting", r ? r->fd_readwrite.nbytes : 0, 6);
   char in[64];
   size_t len;
   CHECK_OK("read stdin", read_all(0, in, sizeof in, &len));

@@ -42,6 +42,7 @@ const CLOCK_REALTIME = 0;
 const F_GETFD = 1;
 const F_DUPFD_CLOEXEC = 1030;
 const MADV_POPULATE_WRITE = 23;
+const FIONREAD = 0x541b; // asm-generic ioctls (x86-64, arm64)
 
 /** Linux IOV_MAX and the core's WFS_IOV_MAX: most iovecs one preadv/pwritev call may carry. */
 export const HOST_IOV_MAX = 1024;
@@ -114,6 +115,7 @@ const c_write = libc.func('intptr_t write(int fd, intptr_t buf, size_t len)') as
 const c_pwritev2 = libc.func('intptr_t pwritev2(int fd, intptr_t iov, int iovcnt, int64_t off, int flags)') as (a: I, b: I, c: I, d: L, e: I) => I;
 const c_writev = libc.func('intptr_t writev(int fd, intptr_t iov, int iovcnt)') as (a: I, b: I, c: I) => I;
 const c_poll = libc.func('int poll(intptr_t fds, uint64_t n, int timeout)') as (a: I, b: I, c: I) => I;
+const c_ioctl = libc.func('int ioctl(int fd, unsigned long req, intptr_t arg)') as (a: I, b: I, c: I) => I;
 const c_clock_gettime = libc.func('int clock_gettime(int clock, intptr_t ts)') as (a: I, b: I) => I;
 const c_fcntl = libc.func('int fcntl(int fd, int cmd, ...)') as (a: I, b: I) => I;
 const c_fcntl3 = libc.func('int fcntl(int fd, int cmd, int arg)') as (a: I, b: I, c: I) => I;
@@ -148,6 +150,7 @@ const iovU32 = new Uint32Array(koffi.view(iovPtr, HOST_IOV_MAX * IOVEC_SIZE));
 const tsPtr = koffi.alloc('uint8_t', 16) as unknown as bigint;
 const tsAddr = Number(tsPtr);
 const tsI64 = new BigInt64Array(koffi.view(tsPtr, 16));
+const tsI32 = new Int32Array(tsI64.buffer, 0, 1); // fionread's int (the same scratch: one call at a time)
 
 // ---- memories --------------------------------------------------------------------------------
 
@@ -392,6 +395,7 @@ export const HOSTFD_SIGNATURES: Readonly<Record<string, readonly [string, string
   preadv: ['i32 i32 i32 i32 i64', 'i32'],
   pwritev: ['i32 i32 i32 i32 i64 i32', 'i32'],
   poll: ['i32 i32 i32', 'i32'],
+  fionread: ['i32', 'i32'],
   now_ns: ['', 'i64'],
 };
 
@@ -431,6 +435,7 @@ export interface HostImports {
   preadv(fd: number, mem: number, iovs: number, iovcnt: number, off: bigint): number;
   pwritev(fd: number, mem: number, iovs: number, iovcnt: number, off: bigint, flags: number): number;
   poll(fds: number, n: number, timeoutMs: number): number;
+  fionread(fd: number): number;
   now_ns(): bigint;
 }
 
@@ -676,6 +681,11 @@ export function createHostImports(mem: HostMemory): WebAssembly.ModuleImports & 
       if (p < 0) return p;
       const r = c_poll(p, count, timeoutMs);
       return r < 0 ? -errno() : r;
+    },
+
+    fionread(fd) {
+      const r = c_ioctl(fd, FIONREAD, tsAddr);
+      return r < 0 ? -errno() : (tsI32[0] as number);
     },
 
     now_ns() {

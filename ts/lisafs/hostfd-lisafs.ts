@@ -35,7 +35,7 @@ function processUmask(): number {
   return m ? parseInt(m[1]!, 8) : 0o022;
 }
 
-const EOPNOTSUPP = 95, EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34, ENOSYS = 38;
+const EOPNOTSUPP = 95, EPERM = 1, EBADF = 9, ENOENT = 2, ELOOP = 40, ENOTDIR = 20, EINVAL = 22, ESPIPE = 29, EIO = 5, EFAULT = 14, ERANGE = 34, ENOSYS = 38, ENOTTY = 25;
 /** sizeof(l_dirent_stat_t) of core-c/src/host/imports.h: the header before the name. */
 const DIRENT_STAT_HEAD = 16 + 256;
 const NO_DIRENTS = DirentBatch.empty;
@@ -835,13 +835,18 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (r >= 0) r += hidden.length;
       return r;
     },
+    fionread: (fd: number): number => {
+      const v = node(fd);
+      if (!v) return fd < VFD_BASE ? real.fionread(fd) : -EBADF;
+      return v.hostFd >= 0 ? real.fionread(v.hostFd) : -ENOTTY; // a file through the gofer is no stream
+    },
     now_ns: (): bigint => real.now_ns(),
   };
 
   // Every import but statx, openat, openat_stat and readlinkat (which manage it) releases the walk
   // stash first, except the data, seek, poll and clock calls: they change no name and are the hot
   // path, where this wrapper would cost a call and an argument array each time.
-  const keepsStash = new Set<string>(['statx', 'openat', 'openat_stat', 'readlinkat', 'preadv', 'pwritev', 'lseek', 'poll', 'now_ns']);
+  const keepsStash = new Set<string>(['statx', 'openat', 'openat_stat', 'readlinkat', 'preadv', 'pwritev', 'lseek', 'poll', 'fionread', 'now_ns']);
   for (const k of Object.keys(imports) as (keyof HostImports)[]) {
     if (keepsStash.has(k)) continue;
     const f = imports[k] as (...a: unknown[]) => unknown;

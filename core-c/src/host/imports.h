@@ -191,6 +191,9 @@ WFS_IMPORT(preadv) int32_t host_preadv(int32_t fd, int32_t mem, const wfs_iovec_
 WFS_IMPORT(pwritev) int32_t host_pwritev(int32_t fd, int32_t mem, const wfs_iovec_t *iovs, uint32_t iovcnt, int64_t off, int32_t flags);
 /* poll(fds, n, timeout_ms); timeout < 0 waits forever. */
 WFS_IMPORT(poll) int32_t host_poll(l_pollfd_t *fds, uint32_t n, int32_t timeout_ms);
+/* ioctl(fd, FIONREAD): the bytes waiting to be read from a pipe, socket or terminal
+ * (poll_oneoff's nbytes for a readable stream); -ENOTTY for other files. */
+WFS_IMPORT(fionread) int32_t host_fionread(int32_t fd);
 /* clock_gettime(CLOCK_REALTIME) in ns: used for exclusive-mode timestamps of our own writes. */
 WFS_IMPORT(now_ns) int64_t host_now_ns(void);
 
