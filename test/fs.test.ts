@@ -770,6 +770,37 @@ test('readdir: a first listing of a directory of subdirectories (read again with
   }
 }));
 
+// A directory walked through after its parent was listed is opened with its first listing read
+// ahead (lisafs: WalkGetdents64Stat). Found by test/security/stateful.test.ts (PR-10): lisafs
+// listed what the directory held when the walk opened it, not what it holds when listed. The
+// shared-mode case (the host changes it) passed before that fix too; it stays as a check.
+test('readdir: a directory walked through, then changed, lists its entries as they are now (exclusive)', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'a', 'b'), { recursive: true });
+  writeFileSync(join(b.R, 'a', 'c'), 'c');
+  writeFileSync(join(b.R, 'a', 'size'), 'x');
+  fs.readdir('');
+  fs.writeFile('a/new', 'through the walk');
+  fs.mkdir('a/dir');
+  fs.unlink('a/c');
+  const h = fs.open('a/size', O_WRONLY);
+  fs.write(h, 'grown', 0);
+  fs.close(h);
+  const got = fs.readdir('a').filter((e) => e.name !== '.' && e.name !== '..').map((e) => e.name).sort();
+  assert.equal(got, ['b', 'dir', 'new', 'size']);
+  assert.is(fs.lstat('a/size').size, 5n);
+}));
+
+test('readdir: shared mode lists a directory as the host has it now, though it was walked through before the host changed it', withFs((fs, b) => {
+  mkdirSync(join(b.R, 'a', 'b'), { recursive: true });
+  writeFileSync(join(b.R, 'a', 'c'), 'c');
+  fs.readdir('');
+  assert.is(dec.decode(fs.readFile('a/c')), 'c'); // walks through a (opening it: lisafs reads ahead there)
+  writeFileSync(join(b.R, 'a', 'host-new'), 'x');
+  rmSync(join(b.R, 'a', 'c'));
+  const got = fs.readdir('a').filter((e) => e.name !== '.' && e.name !== '..').map((e) => e.name).sort();
+  assert.equal(got, ['b', 'host-new']);
+}, { interop: 'shared' }));
+
 // ---- open / close / read / write / seek ------------------------------------------------------------
 
 test('open: flags strings and O_* bits; create, truncate, exclusive', withFs((fs, b) => {

@@ -67,6 +67,7 @@ interface VNode {
   lastOff: bigint;       // directory: d_off of the last entry returned (0n: none yet)
   eof: boolean;          // directory: the listing has nothing after `pending`
   listed: boolean;       // directory: its entries were read (a walk: its subdirectories come listed when opened)
+  prefetched: number;    // directory: `changes` when `pending` came with the Walk that opened it (-1: it did not)
   /** `removals` when this node was made: a file open across an UnlinkAt/RenameAt may have
    * lost its last name, so its close is sent at once (see close). */
   since: number;
@@ -105,11 +106,15 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   const node = (fd: number): VNode | undefined => nodes.get(fd);
   /** UnlinkAt and RenameAt RPCs sent so far (either may remove a file's last name). */
   let removals = 0;
+  /** Calls so far that may have changed some directory's entries or their stats (see CHANGES
+   * below, openat with O_CREAT or O_TRUNC, pwritev): a listing read ahead before one of them
+   * is not used (fillDents). */
+  let changes = 0;
   /** A node on control FD `control` of a file of `type` (S_IFMT bits), with open FD `open` (0:
    * none) and donated host FD `hostFd` (-1: none). */
   const vnode = (c: LisafsClient, control: number, type: number, open = 0, hostFd = -1): VNode => ({
     c, control, open, hostFd, isDir: type === S_IFDIR, isLink: type === S_IFLNK,
-    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false, listed: false, since: 0,
+    dirSeek: 0n, pending: NO_DIRENTS, next: 0, withStat: false, lastOff: 0n, eof: false, listed: false, prefetched: -1, since: 0,
   });
   /** Enters n (from vnode(), owned by the table from now on) under a new virtual FD. */
   const add = (n: VNode): number => {
@@ -292,6 +297,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
         n.eof = batch.end;
         n.dirSeek = null;
         n.listed = true;
+        n.prefetched = changes;
       }
       return add(n);
     }
@@ -320,6 +326,15 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * small for one entry, -EFAULT, -errno of the RPC. */
   const fillDents = (n: VNode, buf: number, len: number, withStat: boolean): number => {
     if (withStat && !n.c.offers('Getdents64Stat')) return -ENOSYS;
+    if (n.prefetched >= 0) { // the first fill after a read-ahead: read again if anything changed since
+      if (n.prefetched !== changes) {
+        n.pending = NO_DIRENTS;
+        n.next = 0;
+        n.eof = false;
+        n.dirSeek = 0n;
+      }
+      n.prefetched = -1;
+    }
     if (!withStat) {
       dirOpen(n);
       if (!n.open) return -EBADF;
@@ -449,6 +464,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
       if (!dir || (flags & O_CREAT)) dropWalked();
       if (!dir) return dirfd < VFD_BASE ? real.openat(dirfd, name, flags, mode) : -EBADF;
       const nm = cstr(name);
+      if (flags & (O_CREAT | O_TRUNC)) changes++;
       if (flags & O_CREAT) {
         const r = rpc(() => dir.c.openCreateAtReply(dir.control, nm, flags & (O_ACCMODE | O_TRUNC), mode & 0o7777 & ~umask));
         return add(vnode(dir.c, r.reply.controlFD(0), S_IFREG, r.reply.openFD, r.hostFd ?? -1));
@@ -797,6 +813,7 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
     }),
     pwritev: guard((fd: number, memSel: number, iovs: number, n: number, off: bigint, flags: number): number => {
       const v = node(fd);
+      changes++;
       if (!v) return fd < VFD_BASE ? real.pwritev(fd, memSel, iovs, n, off, flags) : -EBADF;
       if (v.hostFd >= 0) return real.pwritev(v.hostFd, memSel, iovs, n, off, flags); // donated: file or stream
       if (!v.open) return -EBADF;
@@ -847,11 +864,16 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
   // stash first, except the data, seek, poll and clock calls: they change no name and are the hot
   // path, where this wrapper would cost a call and an argument array each time.
   const keepsStash = new Set<string>(['statx', 'openat', 'openat_stat', 'readlinkat', 'preadv', 'pwritev', 'lseek', 'poll', 'fionread', 'now_ns']);
+  // The calls that change names or metadata count as changes (openat and pwritev count their own).
+  const CHANGES = new Set<string>(['mkdirat', 'mknodat', 'symlinkat', 'linkat', 'unlinkat', 'renameat2', 'fchmod',
+    'fchmodat', 'fchownat', 'utimensat', 'ftruncate', 'fallocate', 'fsetxattr', 'fremovexattr']);
   for (const k of Object.keys(imports) as (keyof HostImports)[]) {
     if (keepsStash.has(k)) continue;
     const f = imports[k] as (...a: unknown[]) => unknown;
+    const change = CHANGES.has(k) ? 1 : 0;
     (imports as unknown as Record<string, unknown>)[k] = (...a: unknown[]): unknown => {
       if (walked) dropWalked();
+      changes += change;
       return f(...a);
     };
   }
