@@ -1,6 +1,6 @@
 // test/security/fuzz.test.ts — property tests (fast-check) of the security-critical parts.
 //
-// 1. Path resolution against a reference resolver (WASI rules, written from
+// 1. Path resolution against the reference resolver (reference.ts: WASI rules, written from
 //    wasi-filesystem path-resolution.md, independent of the core): random trees of directories,
 //    files and relative/absolute symlinks are built on disk, random relative paths (components
 //    a b c . .. and empty, optional trailing slash) are resolved through the Filesystem API's
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { mount } from '../../ts/fs.js';
 import { WASI } from '../../ts/wasi/index.js';
 import { MODES, type Mode } from './harness.js';
+import { referenceResolve, type RefOutcome } from './reference.js';
 
 const SHM = existsSync('/dev/shm') ? '/dev/shm' : '/tmp';
 const NAMES = ['a', 'b', 'c'];
@@ -63,45 +64,15 @@ function build(T: string, tree: Node): string {
   return R;
 }
 
-type Outcome = { ok: string[] } | { err: string };
+type Outcome = RefOutcome;
 
-/** The reference resolver: the path (components below R) of the entry `path` names, or an errno. */
+/** The reference resolver over the generated tree (see reference.ts). */
 function resolve(tree: Node, path: string, followFinal: boolean): Outcome {
-  let links = 0;
-  const stack: Array<{ name: string; node: Node }> = []; // below R
-  const cur = (): Node => stack.length ? stack[stack.length - 1]!.node : tree;
-  let queue = path.split('/');
-  let mustDir = path.endsWith('/');
-  while (queue.length) {
-    const c = queue.shift()!;
-    const last = queue.every((q) => q === '');
-    if (c === '' || c === '.') {
-      if (cur().t !== 'dir') return { err: 'ENOTDIR' };
-      continue;
-    }
-    const dir = cur();
-    if (dir.t !== 'dir') return { err: 'ENOTDIR' };
-    if (c === '..') {
-      if (!stack.length) return { err: 'ENOTCAPABLE' };
-      stack.pop();
-      continue;
-    }
-    const n = dir.kids.get(c);
-    if (!n) return { err: 'ENOENT' };
-    if (n.t === 'link' && (!last || followFinal || mustDir)) {
-      if (++links > 40) return { err: 'ELOOP' };
-      if (n.target.startsWith('/')) return { err: 'ENOTCAPABLE' };
-      const rest = queue;
-      queue = [...n.target.split('/'), ...rest];
-      if (last && n.target.endsWith('/')) mustDir = true;
-      continue;
-    }
-    if (n.t === 'file' && !last) return { err: 'ENOTDIR' };
-    stack.push({ name: c, node: n });
-  }
-  const endNode = cur();
-  if (mustDir && endNode.t !== 'dir') return { err: endNode.t === 'link' ? 'ELOOP' : 'ENOTDIR' };
-  return { ok: stack.map((s) => s.name) };
+  return referenceResolve((names) => {
+    let n: Node | undefined = tree;
+    for (const c of names) n = n?.t === 'dir' ? n.kids.get(c) : undefined;
+    return n;
+  }, path, followFinal);
 }
 
 function insideInodes(R: string): Set<bigint> {
