@@ -1,5 +1,5 @@
 // test/security/stateful.test.ts — PR-10 of reference/security-battery.md: stateful fuzzing of
-// operation plans, cap-std style. fast-check draws plans of 8-40 WASI calls (mkdir, rmdir,
+// operation plans, cap-std style. fast-check draws plans of 8-50 WASI calls (mkdir, rmdir,
 // unlink, create + write, rename, link, symlink, readlink, stat/lstat, readdir, open a
 // directory or file into one of 8 handle slots, close a slot) over token paths (a b c . .. and
 // empty components, an optional trailing slash; symlink targets also absolute or leading out of
@@ -56,16 +56,18 @@ type Op =
   | { k: 'close'; slot: number };
 
 const arbName = fc.constantFrom('a', 'b', 'c');
-const arbPath = fc.tuple(fc.array(fc.oneof({ weight: 8, arbitrary: arbName }, { weight: 1, arbitrary: fc.constantFrom('.', '..', '') }),
+const arbAnyPath = fc.tuple(fc.array(fc.oneof({ weight: 8, arbitrary: arbName }, { weight: 1, arbitrary: fc.constantFrom('.', '..', '') }),
   { minLength: 1, maxLength: 3 }), fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }))
   .map(([parts, slash]) => `${parts.join('/')}${slash ? '/' : ''}`)
   .filter((p) => p !== '' && !p.startsWith('/'));
 const arbTarget = fc.oneof(
-  { weight: 6, arbitrary: arbPath },
+  { weight: 6, arbitrary: arbAnyPath },
   { weight: 1, arbitrary: fc.constantFrom('/etc', '../out/canary', '../../out', 'a/../../out/canary') },
 );
 const arbSlot = fc.nat(SLOTS - 1);
-const arbOp: fc.Arbitrary<Op> = fc.oneof(
+/** One call; half of its paths come from the plan's own few (a resolver's repeated probes: what a
+ * cache must keep right across renames and removals). */
+const arbOp = (arbPath: fc.Arbitrary<string>): fc.Arbitrary<Op> => fc.oneof(
   { weight: 3, arbitrary: fc.record({ k: fc.constant('mkdir' as const), s: arbSlot, p: arbPath }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('rmdir' as const), s: arbSlot, p: arbPath }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('unlink' as const), s: arbSlot, p: arbPath }) },
@@ -74,19 +76,22 @@ const arbOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('link' as const), s: arbSlot, p: arbPath, s2: arbSlot, q: arbPath }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('symlink' as const), target: arbTarget, s: arbSlot, p: arbPath }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('readlink' as const), s: arbSlot, p: arbPath }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('stat' as const), s: arbSlot, p: arbPath, follow: fc.boolean() }) },
+  { weight: 6, arbitrary: fc.record({ k: fc.constant('stat' as const), s: arbSlot, p: arbPath, follow: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('readdir' as const), s: arbSlot, p: fc.constant('.') }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('open' as const), s: arbSlot, p: arbPath, dir: fc.boolean(), follow: fc.boolean(), slot: fc.integer({ min: 1, max: SLOTS - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('close' as const), slot: fc.integer({ min: 1, max: SLOTS - 1 }) }) },
 );
-const arbPlan = fc.array(arbOp, { minLength: 8, maxLength: 40 });
+const arbPlan = fc.array(arbAnyPath, { minLength: 4, maxLength: 4 })
+  .chain((pool) => fc.array(arbOp(fc.oneof(arbAnyPath, fc.constantFrom(...pool))), { minLength: 8, maxLength: 50 }));
 
 /** The fixture every plan starts from: R (the preopen) with a few entries, out/ beside it. */
 function fixture(T: string): void {
   const R = join(T, 'R');
   mkdirSync(join(R, 'a', 'b'), { recursive: true });
+  mkdirSync(join(R, 'c', 'a', 'c'), { recursive: true });
   writeFileSync(join(R, 'a', 'c'), 'abc');
   writeFileSync(join(R, 'b'), 'bb');
+  writeFileSync(join(R, 'c', 'b'), 'cb');
   mkdirSync(join(T, 'out'));
   writeFileSync(join(T, 'out', 'canary'), 'CANARY-outside');
 }
