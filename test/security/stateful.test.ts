@@ -11,10 +11,12 @@
 // Oracles:
 //  - every configuration gives the same outcome for every call (errno, or what was read: file
 //    type, size and link count of a stat, the sorted listing of a directory, a link's target);
-//  - every stat from the preopen agrees with the host as it is at that moment: the reference
-//    resolver (reference.ts) over the live tree gives the same errno, or the same host inode
-//    and type. Exclusive mode answers from its cache, so this checks that the cache follows
-//    the guest's own renames, removals and creations (the prefix cache, negative entries);
+//  - every stat agrees with the host as it is at that moment: the reference resolver
+//    (reference.ts) over the live tree, from where the base directory (the preopen, or a slot's
+//    directory, found by its inode: it may have moved) is now, gives the same errno, or the same
+//    host inode, type and size. Exclusive mode answers from its cache, so this checks that the
+//    cache follows the guest's own renames, removals and creations (the prefix cache, negative
+//    entries, moved directories);
 //  - the trees left behind are identical in every configuration;
 //  - outside the tree nothing changed (the canary directory beside it: O1);
 //  - no call throws into the "guest" (each returns an errno).
@@ -112,11 +114,26 @@ function hostAt(R: string): (names: string[]) => RefEntry {
   };
 }
 
+/** The host path of the directory with inode `ino` in the tree R (undefined: not there now). */
+function whereIs(R: string, ino: bigint): string | undefined {
+  const st = lstatSync(R, { bigint: true });
+  if (st.ino === ino) return R;
+  if (!st.isDirectory()) return undefined;
+  for (const n of readdirSync(R)) {
+    const p = join(R, n);
+    if (lstatSync(p).isDirectory()) {
+      const found = whereIs(p, ino);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 const FILETYPE: Record<number, string> = { [WASI_FILETYPE_DIRECTORY]: 'dir', [WASI_FILETYPE_REGULAR_FILE]: 'file', [WASI_FILETYPE_SYMBOLIC_LINK]: 'link' };
 
 /**
  * Runs `plan` on T/R in one configuration through the WASI imports; returns one line per call.
- * Checks the stats from the preopen against the host as it goes (assertions name the call).
+ * Checks every stat against the host as it goes (assertions name the call).
  */
 function runPlan(T: string, cfg: Config, plan: Op[]): string[] {
   const R = join(T, 'R');
@@ -138,6 +155,10 @@ function runPlan(T: string, cfg: Config, plan: Op[]): string[] {
     };
     const slots: number[] = new Array<number>(SLOTS).fill(-1);
     slots[0] = PREOPEN;
+    const rootIno = lstatSync(R, { bigint: true }).ino;
+    /** The host inode of each slot's directory (0n: empty, or not a directory). */
+    const slotIno: bigint[] = new Array<bigint>(SLOTS).fill(0n);
+    slotIno[0] = rootIno;
     const fd = (s: number): number => (slots[s]! >= 0 ? slots[s]! : PREOPEN);
     const call = (name: string, ...args: unknown[]): number => {
       const r = w[name]!(...args);
@@ -182,13 +203,17 @@ function runPlan(T: string, cfg: Config, plan: Op[]): string[] {
           const type = FILETYPE[u8[OUT + 16]!] ?? `type${u8[OUT + 16]!}`;
           const ino = dv.getBigUint64(OUT + 8, true);
           out = e ? errnoName(e) : `${type} nlink=${dv.getBigUint64(OUT + 24, true)}${type === 'dir' ? '' : ` size=${dv.getBigUint64(OUT + 32, true)}`}`;
-          if (slots[op.s]! < 0 || op.s === 0) { // from the preopen: the host must agree now
-            const want = referenceResolve(hostAt(R), op.p, op.follow);
+          // the host must agree now, from where the base directory is now (a slot's directory may
+          // have moved since it was opened; a removed one, or a slot holding a file, is not checked)
+          const baseIno = slots[op.s]! < 0 ? rootIno : slotIno[op.s]!;
+          const base = baseIno ? whereIs(R, baseIno) : undefined;
+          if (base !== undefined) {
+            const want = referenceResolve(hostAt(base), op.p, op.follow);
             if ('err' in want) {
               assert.is(out, want.err, `${cfg.name} ${at}: the host says ${want.err}`);
             } else {
               assert.is(e, 0, `${cfg.name} ${at}: the host has ${want.ok.join('/') || '.'}, got ${out}`);
-              const st = lstatSync(join(R, ...want.ok), { bigint: true });
+              const st = lstatSync(join(base, ...want.ok), { bigint: true });
               assert.is(ino, st.ino, `${cfg.name} ${at}: not the host's ${want.ok.join('/') || '.'}`);
               const hostType = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
               assert.is(type, hostType, `${cfg.name} ${at}: type`);
@@ -220,6 +245,8 @@ function runPlan(T: string, cfg: Config, plan: Op[]): string[] {
           if (e === 0) {
             if (slots[op.slot]! >= 0) call('fd_close', slots[op.slot]!);
             slots[op.slot] = dv.getUint32(OUT, true);
+            const f = call('fd_filestat_get', slots[op.slot]!, OUT);
+            slotIno[op.slot] = f === 0 && u8[OUT + 16] === WASI_FILETYPE_DIRECTORY ? dv.getBigUint64(OUT + 8, true) : 0n;
           }
           out = errs(e);
           break;
@@ -228,6 +255,7 @@ function runPlan(T: string, cfg: Config, plan: Op[]): string[] {
           const f = slots[op.slot]!;
           out = f < 0 ? 'empty' : errs(call('fd_close', f));
           slots[op.slot] = -1;
+          slotIno[op.slot] = 0n;
           break;
         }
       }
