@@ -29,7 +29,7 @@ import { WASI } from '../../ts/wasi/index.js';
 import {
   errnoName, WASI_OFLAGS_CREAT, WASI_OFLAGS_DIRECTORY, WASI_OFLAGS_EXCL, WASI_OFLAGS_TRUNC, WASI_RIGHTS_ALL,
   WASI_RIGHT_FD_WRITE, WASI_RIGHT_FD_ALLOCATE, WASI_RIGHT_FD_FILESTAT_SET_SIZE,
-  WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, WASI_FILETYPE_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WASI_FILETYPE_SYMBOLIC_LINK,
+  WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, WASI_DIRENT_SIZE, WASI_FILETYPE_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WASI_FILETYPE_SYMBOLIC_LINK,
 } from '../../ts/wasi/defs.js';
 import { snapshotTree } from '../fixtures.js';
 import { referenceResolve, type RefEntry } from './reference.js';
@@ -230,10 +230,11 @@ function runPlan(T: string, cfg: Config, plan: Op[]): string[] {
           }
           const used = dv.getUint32(OUT, true);
           const names: string[] = [];
-          for (let o = BUF; o + 24 <= BUF + used;) {
+          for (let o = BUF; o + WASI_DIRENT_SIZE <= BUF + used;) { // d_namlen at 16, d_type at 20
             const len = dv.getUint32(o + 16, true);
-            names.push(`${dec.decode(u8.subarray(o + 24, o + 24 + len))}:${FILETYPE[u8[o + 20]!] ?? u8[o + 20]!}`);
-            o += 24 + len;
+            const name = dec.decode(u8.subarray(o + WASI_DIRENT_SIZE, o + WASI_DIRENT_SIZE + len));
+            names.push(`${name}:${FILETYPE[u8[o + 20]!] ?? u8[o + 20]!}`);
+            o += WASI_DIRENT_SIZE + len;
           }
           assert.ok(used < BUFLEN, `${cfg.name} ${at}: the listing fits the buffer`);
           out = names.sort().join(' ');

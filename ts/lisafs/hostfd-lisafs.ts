@@ -326,13 +326,10 @@ export function createLisafsHostImports(mem: HostMemory, real: HostImports, note
    * small for one entry, -EFAULT, -errno of the RPC. */
   const fillDents = (n: VNode, buf: number, len: number, withStat: boolean): number => {
     if (withStat && !n.c.offers('Getdents64Stat')) return -ENOSYS;
-    if (n.prefetched >= 0) { // the first fill after a read-ahead: read again if anything changed since
-      if (n.prefetched !== changes) {
-        n.pending = NO_DIRENTS;
-        n.next = 0;
-        n.eof = false;
-        n.dirSeek = 0n;
-      }
+    // The first fill after a read-ahead: if anything changed since, restart from the beginning
+    // (as after an lseek to 0; the restart below drops the batch).
+    if (n.prefetched >= 0) {
+      if (n.prefetched !== changes) n.dirSeek = 0n;
       n.prefetched = -1;
     }
     if (!withStat) {
